@@ -1,0 +1,2 @@
+export { cassandraTestTarget, describeCassandra, uniqueKeyspace } from './cassandra';
+export type { CassandraTestTarget } from './cassandra';

@@ -1,0 +1,23 @@
+// Generated gRPC contracts of every Aisle service, one namespace per proto package.
+// The code under src/gen is produced by `nx run contracts:generate` (buf + ts-proto): never edit it.
+import { join } from 'node:path';
+
+export * as common from './gen/aisle/common/v1/common';
+export * as features from './gen/aisle/features/v1/features';
+export * as registry from './gen/aisle/features/v1/registry';
+export * as copurchase from './gen/aisle/copurchase/v1/copurchase';
+export * as affinity from './gen/aisle/affinity/v1/affinity';
+export * as ranker from './gen/aisle/ranker/v1/ranker';
+
+/** Binary FileDescriptorSet of every Aisle proto (built by buf), served by gRPC server reflection. */
+export const DESCRIPTOR_SET_PATH = join(__dirname, '..', 'descriptors', 'aisle.binpb');
+
+/** True when a decoded message (or any message nested in it) carried fields this contract does not define. */
+export function hasUnknownFields(message: unknown): boolean {
+  if (message === null || typeof message !== 'object') return false;
+  if (Array.isArray(message)) return message.some(hasUnknownFields);
+  const record = message as Record<string, unknown>;
+  const unknown = record['_unknownFields'];
+  if (unknown && Object.keys(unknown).length > 0) return true;
+  return Object.entries(record).some(([key, value]) => key !== '_unknownFields' && typeof value === 'object' && hasUnknownFields(value));
+}

@@ -1,0 +1,71 @@
+// The one client factory: keepalive, message limits, retries only for methods declared idempotent,
+// and promise-returning calls that always carry a deadline.
+import { credentials as grpcCredentials, Metadata, type CallOptions, type ChannelCredentials, type Client, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+
+export interface ClientOptions {
+  /** Fully-qualified service name, e.g. "aisle.features.v1.FeatureService". */
+  service: string;
+  /** Methods safe to retry on UNAVAILABLE (reads, idempotent writes), by their proto name. */
+  idempotentMethods?: string[];
+  credentials?: ChannelCredentials;
+  maxReceiveMessageBytes?: number;
+}
+
+type ClientConstructor<C> = new (address: string, credentials: ChannelCredentials, options: Record<string, unknown>) => C;
+
+export function createClient<C extends Client>(Constructor: ClientConstructor<C>, address: string, options: ClientOptions): C {
+  const serviceConfig = {
+    loadBalancingConfig: [{ round_robin: {} }],
+    methodConfig: options.idempotentMethods?.length
+      ? [
+          {
+            name: options.idempotentMethods.map((method) => ({ service: options.service, method })),
+            retryPolicy: {
+              maxAttempts: 3,
+              initialBackoff: '0.01s',
+              maxBackoff: '0.2s',
+              backoffMultiplier: 2,
+              retryableStatusCodes: ['UNAVAILABLE'],
+            },
+          },
+        ]
+      : [],
+  };
+  return new Constructor(address, options.credentials ?? grpcCredentials.createInsecure(), {
+    'grpc.service_config': JSON.stringify(serviceConfig),
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 16 * 1024 * 1024,
+    'grpc.enable_retries': 1,
+  });
+}
+
+export interface CallSettings {
+  /** Absolute deadline, ms since the epoch. Required: no Aisle call waits forever. */
+  deadline: number;
+  /** Cancels the call when aborted (e.g. the caller's own call was cancelled). */
+  signal?: AbortSignal;
+  metadata?: Metadata;
+}
+
+type UnaryMethod<Req, Res> = (request: Req, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: Res) => void) => ClientUnaryCall;
+
+/** Calls a unary method of `client` and resolves with its response. */
+export function unaryCall<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, settings: CallSettings): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const call = method.call(client, request, settings.metadata ?? new Metadata(), { deadline: settings.deadline }, (error, response) => {
+      settings.signal?.removeEventListener('abort', cancel);
+      if (error) reject(error);
+      else resolve(response);
+    });
+    const cancel = () => call.cancel();
+    if (settings.signal?.aborted) call.cancel();
+    else settings.signal?.addEventListener('abort', cancel, { once: true });
+  });
+}
+
+/** A deadline `budgetMs` from now, never later than `parentDeadline`. */
+export function deadlineWithin(parentDeadline: number, budgetMs: number): number {
+  return Math.min(parentDeadline, Date.now() + budgetMs);
+}

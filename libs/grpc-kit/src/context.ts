@@ -1,0 +1,49 @@
+import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
+
+type ServerSurfaceCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'metadata' | 'once' | 'removeListener'>;
+
+/** What a handler knows about its call besides the request. */
+export interface CallContext {
+  /** Absolute deadline (ms since the epoch): the caller's, capped by the server's maximum. */
+  readonly deadline: number;
+  /** Aborted when the caller cancels, the deadline passes or the server drains. */
+  readonly signal: AbortSignal;
+  readonly metadata: Metadata;
+  /** Full method path, e.g. "/aisle.ranker.v1.RankerService/Rank". */
+  readonly method: string;
+  /** Milliseconds left before the deadline (never negative). */
+  remainingMs(): number;
+}
+
+/** Builds the context of one call and returns a disposer that clears its timer. */
+export function createCallContext(call: ServerSurfaceCall, method: string, maxDeadlineMs: number, drain: AbortSignal): [CallContext, () => void] {
+  const now = Date.now();
+  const callerDeadline = call.getDeadline();
+  const callerMs = callerDeadline instanceof Date ? callerDeadline.getTime() : Number(callerDeadline);
+  const deadline = Number.isFinite(callerMs) && callerMs > 0 ? Math.min(callerMs, now + maxDeadlineMs) : now + maxDeadlineMs;
+
+  const controller = new AbortController();
+  const abort = (reason: string) => controller.abort(new Error(reason));
+  const timer = setTimeout(() => abort('deadline exceeded'), Math.max(0, deadline - now));
+  timer.unref();
+  const onCancel = () => abort('cancelled by caller');
+  call.once('cancelled', onCancel);
+  const onDrain = () => abort('server draining');
+  drain.addEventListener('abort', onDrain, { once: true });
+
+  const context: CallContext = {
+    deadline,
+    signal: controller.signal,
+    metadata: call.metadata,
+    method,
+    remainingMs: () => Math.max(0, deadline - Date.now()),
+  };
+  return [
+    context,
+    () => {
+      clearTimeout(timer);
+      call.removeListener('cancelled', onCancel);
+      drain.removeEventListener('abort', onDrain);
+    },
+  ];
+}

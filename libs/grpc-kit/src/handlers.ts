@@ -1,0 +1,107 @@
+// Turns async handlers `(request, context) => Promise<response>` into grpc-js handlers. This is the
+// single place where errors become statuses, requests are logged and timed, and load is shed.
+import { status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
+import { hasUnknownFields } from '@aisle/contracts';
+import { meter, type Logger } from '@aisle/telemetry';
+import { createCallContext, type CallContext } from './context';
+import { InvalidArgumentError, ResourceExhaustedError, toStatus } from './errors';
+
+export type UnaryHandler<Req, Res> = (request: Req, context: CallContext) => Promise<Res>;
+export type ServerStreamHandler<Req, Res> = (request: Req, context: CallContext) => AsyncIterable<Res>;
+
+interface MethodShape {
+  path: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  requestDeserialize: (buffer: Buffer) => unknown;
+  responseSerialize: (value: never) => Buffer;
+}
+type RequestOf<M> = M extends { requestDeserialize: (buffer: Buffer) => infer R } ? R : never;
+type ResponseOf<M> = M extends { responseSerialize: (value: infer R) => Buffer } ? R : never;
+
+/** The async implementation of a ts-proto service definition (unary and server-streaming methods). */
+export type AsyncService<S> = {
+  [K in keyof S]: S[K] extends { responseStream: true } ? ServerStreamHandler<RequestOf<S[K]>, ResponseOf<S[K]>> : UnaryHandler<RequestOf<S[K]>, ResponseOf<S[K]>>;
+};
+
+export interface HandlerOptions {
+  logger: Logger;
+  /** Cap on any call's deadline, so a caller without one cannot hold resources forever. */
+  maxDeadlineMs: number;
+  /** Calls in flight beyond this are refused with RESOURCE_EXHAUSTED (0 = unlimited). */
+  maxConcurrentCalls: number;
+  /** Aborted when the server starts draining. */
+  drain: AbortSignal;
+}
+
+const rpcDuration = meter.createHistogram('rpc.server.duration', {
+  description: 'Duration of Aisle RPCs handled by this server',
+  unit: 'ms',
+  advice: { explicitBucketBoundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000] },
+});
+const shedCalls = meter.createCounter('aisle.rpc.shed', { description: 'Calls refused with RESOURCE_EXHAUSTED at the concurrency limit' });
+
+/** Wraps every method of `implementation` for `definition`. */
+export function bindService<S extends Record<string, MethodShape>>(definition: S, implementation: AsyncService<S>, options: HandlerOptions): Record<string, UntypedHandleCall> {
+  const bound: Record<string, UntypedHandleCall> = {};
+  let inFlight = 0;
+  for (const [name, method] of Object.entries(definition)) {
+    const handler = implementation[name as keyof S] as unknown;
+    const run = async (call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, body: (context: CallContext) => Promise<void>) => {
+      const started = performance.now();
+      let code: status = status.OK;
+      if (options.maxConcurrentCalls > 0 && inFlight >= options.maxConcurrentCalls) {
+        shedCalls.add(1, { 'rpc.method': method.path });
+        throw new ResourceExhaustedError(`server at its limit of ${options.maxConcurrentCalls} concurrent calls`);
+      }
+      inFlight++;
+      const [context, dispose] = createCallContext(call, method.path, options.maxDeadlineMs, options.drain);
+      try {
+        if (hasUnknownFields(call.request)) throw new InvalidArgumentError('request', 'contains fields this API does not define');
+        await body(context);
+      } catch (error) {
+        code = toStatus(error).code;
+        throw error;
+      } finally {
+        inFlight--;
+        dispose();
+        const ms = performance.now() - started;
+        rpcDuration.record(ms, { 'rpc.method': method.path, 'rpc.grpc.status_code': code });
+        options.logger.info({ method: method.path, code: status[code], ms: Math.round(ms * 100) / 100 }, 'rpc');
+      }
+    };
+    const fail = (error: unknown, reply: (error: Partial<import('@grpc/grpc-js').ServiceError>) => void) => {
+      const mapped = toStatus(error);
+      if (mapped.internal) options.logger.error({ err: error, method: method.path }, 'unhandled error in handler');
+      reply({ code: mapped.code, details: mapped.details, metadata: mapped.metadata });
+    };
+
+    if (method.requestStream) throw new Error(`${method.path}: client-streaming methods are not supported`);
+    if (method.responseStream) {
+      const stream = handler as ServerStreamHandler<unknown, unknown>;
+      bound[name] = (call: ServerWritableStream<unknown, unknown>) => {
+        run(call, async (context) => {
+          for await (const message of stream(call.request, context)) {
+            if (context.signal.aborted) throw context.signal.reason;
+            if (!call.write(message)) await new Promise((resolve) => call.once('drain', resolve));
+          }
+        }).then(
+          () => call.end(),
+          (error) => fail(error, (serviceError) => call.emit('error', serviceError)),
+        );
+      };
+    } else {
+      const unary = handler as UnaryHandler<unknown, unknown>;
+      bound[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        let response: unknown;
+        run(call, async (context) => {
+          response = await unary(call.request, context);
+        }).then(
+          () => callback(null, response),
+          (error) => fail(error, (serviceError) => callback(serviceError)),
+        );
+      };
+    }
+  }
+  return bound;
+}

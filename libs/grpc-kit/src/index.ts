@@ -1,0 +1,12 @@
+export { createServer, service } from './server';
+export type { AisleServer, ServerOptions, ServiceBinding } from './server';
+export type { AsyncService, ServerStreamHandler, UnaryHandler } from './handlers';
+export type { CallContext } from './context';
+export { createClient, deadlineWithin, unaryCall } from './client';
+export type { CallSettings, ClientOptions } from './client';
+export { stopOnSignals } from './lifecycle';
+export type { RunOptions } from './lifecycle';
+export * from './errors';
+export * from './validate';
+export { runMain, startService } from './run';
+export type { ServiceStart } from './run';

@@ -1,0 +1,149 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { copurchase } from '@aisle/contracts';
+import { createLogger } from '@aisle/telemetry';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { createClient, createServer, InvalidArgumentError, service, unaryCall, type AisleServer, type CallContext } from './index';
+import { checkHealth, fileContainingSymbol, listServices } from './testing';
+
+const lines: string[] = [];
+const logger = createLogger('grpc-kit-test', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+const running: AisleServer[] = [];
+
+async function start(implementation: Partial<Parameters<typeof service<typeof copurchase.CopurchaseServiceService>>[2]>, options: { maxConcurrentCalls?: number; maxDeadlineMs?: number } = {}) {
+  const notUsed = async () => {
+    throw new Error('not used in this test');
+  };
+  const server = createServer({
+    logger,
+    ...options,
+    services: [service('aisle.copurchase.v1.CopurchaseService', copurchase.CopurchaseServiceService, { candidates: notUsed, score: notUsed, getModelInfo: notUsed, ...implementation })],
+  });
+  running.push(server);
+  const port = await server.listen('127.0.0.1:0');
+  const address = `127.0.0.1:${port}`;
+  const client = createClient(copurchase.CopurchaseServiceClient, address, { service: 'aisle.copurchase.v1.CopurchaseService' });
+  return { server, address, client };
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.drain(100)));
+});
+
+function failure(promise: Promise<unknown>): Promise<ServiceError> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: ServiceError) => error,
+  );
+}
+
+describe('createServer', () => {
+  it('answers health and reflection to clients built from the public protos', async () => {
+    const { address } = await start({});
+    expect(await checkHealth(address)).toBe('SERVING');
+    expect(await checkHealth(address, 'aisle.copurchase.v1.CopurchaseService')).toBe('SERVING');
+    expect(await listServices(address)).toEqual(['aisle.copurchase.v1.CopurchaseService', 'grpc.health.v1.Health']);
+    expect(await fileContainingSymbol(address, 'aisle.copurchase.v1.CopurchaseService')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('serves a unary call and logs one line for it', async () => {
+    const { client } = await start({
+      getModelInfo: async () => ({ info: { id: { model: 'copurchase', version: 'v1' }, createdUnixMs: 0, trainStartUnixMs: 0, trainEndUnixMs: 0, trainingRows: 3, inputHash: '', codeVersion: '', parameters: {}, metrics: {}, checksum: '', stage: 'production', loadedUnixMs: 0 } }),
+    });
+    const response = await unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 5000 });
+    expect(response.info?.id?.version).toBe('v1');
+    expect(response.info?.trainingRows).toBe(3);
+    expect(lines.some((line) => line.includes('"method":"/aisle.copurchase.v1.CopurchaseService/GetModelInfo"') && line.includes('"code":"OK"'))).toBe(true);
+  });
+
+  it('maps typed errors to their status and hides unexpected ones', async () => {
+    const { client } = await start({
+      candidates: async () => {
+        throw new InvalidArgumentError('limit', 'must be between 1 and 500, got 0');
+      },
+      score: async () => {
+        throw new Error('secret database detail');
+      },
+    });
+    const invalid = await failure(unaryCall(client, client.candidates, { seeds: [], limit: 0, excludeProductIds: [] }, { deadline: Date.now() + 5000 }));
+    expect(invalid.code).toBe(status.INVALID_ARGUMENT);
+    expect(invalid.details).toBe('limit: must be between 1 and 500, got 0');
+    expect(invalid.metadata.get('x-invalid-field')).toEqual(['limit']);
+    const internal = await failure(unaryCall(client, client.score, { seeds: [], candidateIds: [] }, { deadline: Date.now() + 5000 }));
+    expect(internal.code).toBe(status.INTERNAL);
+    expect(internal.details).toBe('internal error');
+  });
+
+  it('rejects requests carrying fields the contract does not define', async () => {
+    const { client } = await start({ getModelInfo: async () => ({}) });
+    // Field 99 (varint) is not part of GetModelInfoRequest; ts-proto keys unknown fields by their tag.
+    const bogus = { _unknownFields: { [(99 << 3) | 0]: [Buffer.from([0x01])] } };
+    const error = await failure(unaryCall(client, client.getModelInfo, bogus, { deadline: Date.now() + 5000 }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain('request');
+  });
+
+  it('caps deadlines at the server maximum', async () => {
+    let seen: CallContext | undefined;
+    const { client } = await start(
+      {
+        getModelInfo: async (_request, context) => {
+          seen = context;
+          return {};
+        },
+      },
+      { maxDeadlineMs: 1000 },
+    );
+    const before = Date.now();
+    await unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 60_000 });
+    expect(seen!.deadline).toBeGreaterThanOrEqual(before + 900);
+    expect(seen!.deadline).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('sheds calls beyond the concurrency limit with RESOURCE_EXHAUSTED', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { client } = await start(
+      {
+        getModelInfo: async () => {
+          await gate;
+          return {};
+        },
+      },
+      { maxConcurrentCalls: 1 },
+    );
+    const first = unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = await failure(unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 5000 }));
+    expect(second.code).toBe(status.RESOURCE_EXHAUSTED);
+    release();
+    await expect(first).resolves.toMatchObject({ info: undefined });
+  });
+
+  it('drains: in-flight calls finish, late calls are cancelled after the bound', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { server, client } = await start({
+      getModelInfo: async () => {
+        await gate;
+        return {};
+      },
+      candidates: async (_request, context) => {
+        await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+        return { candidates: [], unknownProductIds: [] };
+      },
+    });
+    const finishing = unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 10_000 });
+    const hanging = failure(unaryCall(client, client.candidates, { seeds: [], limit: 1, excludeProductIds: [] }, { deadline: Date.now() + 10_000, metadata: new Metadata() }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const drained = server.drain(500);
+    release();
+    await expect(finishing).resolves.toMatchObject({ info: undefined });
+    const started = Date.now();
+    await drained;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect([status.UNAVAILABLE, status.CANCELLED]).toContain((await hanging).code);
+  });
+});

@@ -1,0 +1,113 @@
+// createServer(): every Aisle gRPC server has health (grpc.health.v1), server reflection, the shared
+// handler wrapper (errors → status, logging, deadline cap, load shedding) and a bounded drain.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Server, ServerCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { DESCRIPTOR_SET_PATH } from '@aisle/contracts';
+import type { Logger } from '@aisle/telemetry';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { bindService, type AsyncService } from './handlers';
+
+export interface ServiceBinding {
+  /** Fully-qualified service name, e.g. "aisle.ranker.v1.RankerService" (health and reflection use it). */
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each binding pairs one definition with its own implementation type
+  definition: Record<string, any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  implementation: AsyncService<any>;
+}
+
+/** Pairs a ts-proto service definition with its async implementation, type-checked against each other. */
+export function service<S extends Record<string, { path: string }>>(name: string, definition: S, implementation: AsyncService<S>): ServiceBinding {
+  return { name, definition, implementation };
+}
+
+export interface ServerOptions {
+  logger: Logger;
+  services: ServiceBinding[];
+  maxDeadlineMs?: number;
+  maxConcurrentCalls?: number;
+  /** Largest request accepted, in bytes (default 4 MiB). */
+  maxReceiveMessageBytes?: number;
+  credentials?: ServerCredentials;
+}
+
+export interface AisleServer {
+  readonly grpc: Server;
+  readonly health: HealthImplementation;
+  /** Binds `host:port` (port 0 picks a free one), marks every service SERVING, returns the bound port. */
+  listen(address: string): Promise<number>;
+  /** NOT_SERVING → graceful shutdown; after `timeoutMs` in-flight calls are cancelled. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+let reflectionDefinitions: ReturnType<typeof loadSync> | undefined;
+function reflectionPackages() {
+  // Our contracts plus the health service, so tools such as grpcurl see everything a server answers.
+  reflectionDefinitions ??= {
+    ...loadFileDescriptorSetFromBuffer(readFileSync(DESCRIPTOR_SET_PATH)),
+    ...loadSync(join(healthProtoPath)),
+  };
+  return reflectionDefinitions;
+}
+
+export function createServer(options: ServerOptions): AisleServer {
+  const channelOptions: ChannelOptions = {
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+  };
+  const server = new Server(channelOptions);
+  const drainController = new AbortController();
+  const names = options.services.map((binding) => binding.name);
+  const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(names.map((name) => [name, 'NOT_SERVING'])) });
+  health.addToServer(server);
+  new ReflectionService(reflectionPackages(), { services: [...names, 'grpc.health.v1.Health'] }).addToServer(server);
+
+  for (const binding of options.services) {
+    server.addService(
+      binding.definition,
+      bindService(binding.definition, binding.implementation, {
+        logger: options.logger,
+        maxDeadlineMs: options.maxDeadlineMs ?? 30_000,
+        maxConcurrentCalls: options.maxConcurrentCalls ?? 0,
+        drain: drainController.signal,
+      }),
+    );
+  }
+
+  const setAll = (state: 'SERVING' | 'NOT_SERVING') => {
+    health.setStatus('', state);
+    for (const name of names) health.setStatus(name, state);
+  };
+
+  return {
+    grpc: server,
+    health,
+    listen: (address) =>
+      new Promise((resolve, reject) => {
+        server.bindAsync(address, options.credentials ?? ServerCredentials.createInsecure(), (error, port) => {
+          if (error) return reject(error);
+          setAll('SERVING');
+          resolve(port);
+        });
+      }),
+    drain: (timeoutMs) =>
+      new Promise((resolve) => {
+        setAll('NOT_SERVING');
+        const force = setTimeout(() => {
+          drainController.abort(new Error('server draining'));
+          server.forceShutdown();
+          resolve();
+        }, timeoutMs);
+        force.unref();
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,1 @@
+export { checkHealth, fileContainingSymbol, listServices } from './probe';
