@@ -1,8 +1,8 @@
 // Turns async handlers `(request, context) => Promise<response>` into grpc-js handlers. This is the
 // single place where errors become statuses, requests are logged and timed, and load is shed.
-import { status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
+import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
 import { hasUnknownFields } from '@aisle/contracts';
-import { meter, type Logger } from '@aisle/telemetry';
+import { currentTraceId, meter, type Logger } from '@aisle/telemetry';
 import { createCallContext, type CallContext } from './context';
 import { InvalidArgumentError, ResourceExhaustedError, toStatus } from './errors';
 
@@ -94,10 +94,14 @@ export function bindService<S extends Record<string, MethodShape>>(definition: S
       const unary = handler as UnaryHandler<unknown, unknown>;
       bound[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         let response: unknown;
+        // The trace id travels back as a trailer, so any caller can find the trace of its call.
+        const trailer = new Metadata();
         run(call, async (context) => {
           response = await unary(call.request, context);
+          const traceId = currentTraceId();
+          if (traceId) trailer.set('x-trace-id', traceId);
         }).then(
-          () => callback(null, response),
+          () => callback(null, response, trailer),
           (error) => fail(error, (serviceError) => callback(serviceError)),
         );
       };

@@ -24,3 +24,8 @@ export async function withSpan<T>(name: string, attributes: Attributes, fn: (spa
     }
   });
 }
+
+/** Adds attributes to the active span (the server span of the current call), if any. */
+export function annotateActiveSpan(attributes: Attributes): void {
+  trace.getActiveSpan()?.setAttributes(attributes);
+}

@@ -1,0 +1,24 @@
+import { defaultAddress, duration, integer, loadConfig, text } from '@aisle/config';
+
+/** The ranker's own settings (listening settings come from loadServerSettings('ranker')). */
+export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(
+    {
+      AISLE_FEATURES_ADDRESS: text(defaultAddress('features')),
+      AISLE_COPURCHASE_ADDRESS: text(defaultAddress('copurchase')),
+      AISLE_AFFINITY_ADDRESS: text(defaultAddress('affinity')),
+      AISLE_RANK_BUDGET: duration(250, { min: 10, max: 60_000 }),
+      AISLE_RANK_BUDGET_USER_CONTEXT: duration(80, { min: 1, max: 60_000 }),
+      AISLE_RANK_BUDGET_CANDIDATES: duration(100, { min: 1, max: 60_000 }),
+      AISLE_RANK_BUDGET_SCORES: duration(100, { min: 1, max: 60_000 }),
+      AISLE_RANK_MERGE_RESERVE: duration(5, { min: 0, max: 1000 }),
+      AISLE_RANK_MAX_PER_FAMILY: integer(2, { min: 1, max: 100 }),
+      AISLE_POPULAR_CACHE_TTL: duration(3_600_000, { min: 1000 }),
+      /** Optional JSON file with blend weights, used until a blend model is registered. */
+      AISLE_BLEND_FILE: text(''),
+    },
+    env,
+  );
+}
+
+export type RankerConfig = ReturnType<typeof loadRankerConfig>;

@@ -1,0 +1,61 @@
+// Rank: validates the request (the only way Rank fails), runs the flow, maps the result to proto.
+import { ranker } from '@aisle/contracts';
+import { InvalidArgumentError, requireId, requireIds, requireIntInRange, type CallContext } from '@aisle/grpc-kit';
+import { currentTraceId } from '@aisle/telemetry';
+import { rank, type RankDependencies, type RankInput } from '../flow/rank';
+
+export const LIMITS = { k: { min: 1, max: 100 }, exclude: 1000, countryLength: 64 } as const;
+
+export function toRankInput(request: ranker.RankRequest): RankInput {
+  const userId = requireId(request.userId, 'user_id');
+  const k = requireIntInRange(request.k, 'k', LIMITS.k.min, LIMITS.k.max);
+  const exclude = requireIds(request.excludeProductIds, 'exclude_product_ids', LIMITS.exclude);
+  const country = request.context?.country ?? '';
+  if (country.length > LIMITS.countryLength) throw new InvalidArgumentError('context.country', `must be at most ${LIMITS.countryLength} characters`);
+  const timeUnixMs = request.context?.timeUnixMs ?? 0;
+  if (!Number.isSafeInteger(timeUnixMs) || timeUnixMs < 0) throw new InvalidArgumentError('context.time_unix_ms', 'must be a non-negative time in ms');
+  return {
+    userId,
+    k,
+    country,
+    timeUnixMs,
+    exclude: new Set(exclude),
+    excludePurchased: request.options?.excludePurchased ?? false,
+    explain: request.options?.explain ?? false,
+  };
+}
+
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
+
+export function rankHandler(deps: RankDependencies) {
+  return async (request: ranker.RankRequest, context: CallContext): Promise<ranker.RankResponse> => {
+    const input = toRankInput(request);
+    const result = await rank(input, { deadline: context.deadline, signal: context.signal }, deps);
+    return {
+      items: result.items.map(({ candidate, explanations }) => {
+        // Round the parts first and sum the rounded parts, so the breakdown adds up exactly.
+        const parts = {
+          copurchase: round(candidate.parts.copurchase),
+          affinity: round(candidate.parts.affinity),
+          popularity: round(candidate.parts.popularity),
+          repeat: round(candidate.parts.repeat),
+          context: round(candidate.parts.context),
+        };
+        return {
+          productId: candidate.signals.productId,
+          description: candidate.description,
+          score: parts.copurchase + parts.affinity + parts.popularity + parts.repeat + parts.context,
+          breakdown: parts,
+          candidateSources: [...candidate.signals.sources].sort(),
+          explanations: explanations.map((entry) => ({ feature: entry.feature, value: entry.value, contribution: entry.contribution })),
+        };
+      }),
+      sources: result.sources,
+      models: result.models,
+      coldStart: result.coldStart,
+      featureAgeMs: result.featureAgeMs,
+      timings: result.timings,
+      traceId: currentTraceId(),
+    };
+  };
+}
