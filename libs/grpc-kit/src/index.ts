@@ -10,3 +10,4 @@ export * from './errors';
 export * from './validate';
 export { runMain, startService } from './run';
 export type { ServiceStart } from './run';
+export { checkHealth, fileContainingSymbol, listServices } from './probe';

@@ -1,3 +1,3 @@
-export { checkHealth, fileContainingSymbol, listServices } from './probe';
+export { checkHealth, fileContainingSymbol, listServices } from '../probe';
 export { startServiceProcess } from './process';
 export type { ServiceProcess } from './process';
