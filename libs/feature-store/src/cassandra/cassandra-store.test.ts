@@ -1,0 +1,69 @@
+import { Client } from 'cassandra-driver';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CassandraStoreConfig } from '../config';
+import { StoreUnavailableError } from '../errors';
+import { describeCassandra, line, storeContractSuite, uniqueKeyspace } from '../testing';
+import { CassandraStore } from './cassandra-store';
+import { CASSANDRA_MIGRATIONS, migrateCassandra } from './migrations';
+
+function config(contactPoints: string[], localDataCenter: string, keyspace: string): CassandraStoreConfig {
+  return {
+    kind: 'cassandra',
+    contactPoints,
+    localDataCenter,
+    keyspace,
+    replication: "{'class':'SimpleStrategy','replication_factor':1}",
+    readConsistency: 'LOCAL_QUORUM',
+    writeConsistency: 'LOCAL_QUORUM',
+    logTtlSeconds: 0,
+    connectTimeoutMs: 2000,
+    readTimeoutMs: 5000,
+    writeConcurrency: 64,
+  };
+}
+
+describeCassandra('Cassandra store', (target) => {
+  const base = uniqueKeyspace('fs');
+  const keyspaces = new Set<string>();
+  const admin = new Client({ contactPoints: target.contactPoints, localDataCenter: target.localDataCenter });
+  afterAll(async () => {
+    for (const keyspace of keyspaces) await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+    await admin.shutdown();
+  });
+
+  storeContractSuite('cassandra', async (dataset) => {
+    const keyspace = `${base}_${dataset}`;
+    keyspaces.add(keyspace);
+    const store = new CassandraStore(config(target.contactPoints, target.localDataCenter, keyspace));
+    await store.connect();
+    return store;
+  });
+
+  describe('migrations', () => {
+    it('apply once and re-run as a no-op', async () => {
+      const keyspace = `${base}_migrations`;
+      keyspaces.add(keyspace);
+      const replication = "{'class':'SimpleStrategy','replication_factor':1}";
+      expect(await migrateCassandra(admin, keyspace, replication)).toEqual(CASSANDRA_MIGRATIONS.map((m) => m.version));
+      expect(await migrateCassandra(admin, keyspace, replication)).toEqual([]);
+      const tables = await admin.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace], { prepare: true });
+      expect(tables.rows.map((row) => row.get('table_name')).sort()).toEqual(
+        ['model_artifact_chunks', 'model_production', 'model_versions', 'popularity', 'product_lines', 'schema_migrations', 'transaction_lines', 'user_purchases'],
+      );
+    });
+  });
+});
+
+describe('Cassandra store without Cassandra', () => {
+  it('fails fast with StoreUnavailableError, and keeps failing fast on retry', async () => {
+    // Port 1 on loopback: nothing listens there, so connections are refused at once.
+    const store = new CassandraStore(config(['127.0.0.1:1'], 'datacenter1', 'unreachable'));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = Date.now();
+      await expect(store.getUserContext('u', 10)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.ingest([line({ lineId: 'x' })])).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(Date.now() - started).toBeLessThan(3000);
+    }
+    await store.close();
+  });
+});

@@ -1,0 +1,198 @@
+// The production store. Every write is an upsert keyed by the line id (never a counter), so a replay
+// rewrites identical rows; aggregates are derived from one partition at read time, popularity by a
+// table scan in refreshPopularity. Writes use the write profile's consistency and `ingest` resolves
+// only when all of them did.
+import { concurrent, type Client } from 'cassandra-driver';
+import type { CassandraStoreConfig } from '../config';
+import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
+import { deriveProduct } from '../domain/product';
+import { deriveUserContext } from '../domain/user-context';
+import { ModelRegistry } from '../registry/model-registry';
+import type { FeatureStore } from '../store';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, TransactionLine, UserContext, UserPurchaseRow } from '../types';
+import { CassandraConnection, READ_PROFILE, WRITE_PROFILE } from './connection';
+import { CassandraRegistryBackend } from './cassandra-registry';
+import { executeBatches, groupIntoBatches } from './batches';
+import { guarded, guardedIterable } from './errors';
+import { cql } from './statements';
+import { long, num } from './values';
+
+const IN_CHUNK = 100;
+// Rows per UNLOGGED batch: one partition's rows together; log rows (one partition each) in small groups.
+const PARTITION_BATCH = 50;
+const LOG_BATCH = 16;
+
+export class CassandraStore implements FeatureStore {
+  readonly kind = 'cassandra' as const;
+  private readonly connection: CassandraConnection;
+  private readonly q: ReturnType<typeof cql>;
+  private readonly registry: ModelRegistry;
+
+  constructor(private readonly config: CassandraStoreConfig) {
+    this.connection = new CassandraConnection(config);
+    this.q = cql(config.keyspace, config.logTtlSeconds);
+    this.registry = new ModelRegistry(new CassandraRegistryBackend(this.connection, this.q));
+  }
+
+  /** Connects and migrates now rather than on first use (start-up checks, benchmarks). */
+  async connect(): Promise<void> {
+    await this.connection.client();
+  }
+
+  async ingest(lines: readonly TransactionLine[]): Promise<IngestResult> {
+    return guarded('ingest', async () => {
+      const client = await this.connection.client();
+      const existing = await this.existingLineIds(client, lines.map((line) => line.lineId));
+      const fresh: TransactionLine[] = [];
+      for (const line of lines) {
+        if (existing.has(line.lineId)) continue;
+        existing.add(line.lineId); // a second copy within the batch is a duplicate too
+        fresh.push(line);
+      }
+      const writtenMs = long(Date.now());
+      const users = fresh.filter((line) => line.userId !== null);
+      // Feature rows first, the log row (the "already applied" marker) last: if the process dies in
+      // between, the line is not marked and a retry rewrites the same feature rows.
+      await executeBatches(
+        client,
+        [
+          ...groupIntoBatches(users, (line) => line.userId!, (line) => ({ query: this.q.insertPurchase, params: [line.userId, long(line.timeUnixMs), line.lineId, line.invoiceNo, line.productId, long(line.quantity), line.unitPrice, line.country, writtenMs] }), PARTITION_BATCH),
+          ...groupIntoBatches(fresh, (line) => line.productId, (line) => ({ query: this.q.insertProductLine, params: [line.productId, line.invoiceNo, line.lineId, long(line.timeUnixMs), long(line.quantity), line.unitPrice, line.description, line.userId, line.country] }), PARTITION_BATCH),
+        ],
+        this.config.writeConcurrency,
+        WRITE_PROFILE,
+      );
+      const log = (line: TransactionLine) => ({
+        query: this.q.insertLog,
+        params: [line.lineId, line.invoiceNo, line.productId, line.description, long(line.quantity), line.unitPrice, long(line.timeUnixMs), line.userId, line.country, writtenMs],
+      });
+      await executeBatches(client, groupIntoBatches(fresh, () => '', log, LOG_BATCH), this.config.writeConcurrency, WRITE_PROFILE);
+      return { applied: fresh.length, duplicates: lines.length - fresh.length };
+    });
+  }
+
+  async getUserContext(userId: string, recentLimit: number): Promise<UserContext> {
+    return guarded('getUserContext', async () => deriveUserContext(userId, await this.purchases(await this.connection.client(), userId), recentLimit));
+  }
+
+  async getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>> {
+    return guarded('getProducts', async () => {
+      const client = await this.connection.client();
+      const found = new Map<string, ProductRecord>();
+      await Promise.all(
+        productIds.map(async (productId) => {
+          const result = await client.execute(this.q.selectProductLines, [productId], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 0 });
+          const rows: ProductLineRow[] = result.rows.map((row) => ({
+            invoiceNo: row.get('invoice_no'),
+            lineId: row.get('line_id'),
+            timeUnixMs: num(row.get('time_ms')),
+            quantity: num(row.get('quantity')),
+            unitPrice: row.get('unit_price'),
+            description: row.get('description') ?? '',
+            customerId: row.get('customer_id') ?? null,
+            country: row.get('country') ?? '',
+          }));
+          const product = deriveProduct(productId, rows);
+          if (product) found.set(productId, product);
+        }),
+      );
+      // Promise.all finishes in any order; callers get request order from the ids they hold.
+      return found;
+    });
+  }
+
+  async popular(scope: string, window: PopularityWindow, limit: number): Promise<ScoredProduct[]> {
+    return guarded('popular', async () => {
+      const client = await this.connection.client();
+      const result = await client.execute(this.q.selectPopularity, [scope, window], { prepare: true, executionProfile: READ_PROFILE });
+      const row = result.first();
+      if (!row) return [];
+      const ids = (row.get('product_ids') as string[] | null) ?? [];
+      const scores = (row.get('scores') as unknown[] | null) ?? [];
+      return ids.slice(0, limit).map((productId, index) => ({ productId, score: num(scores[index]) }));
+    });
+  }
+
+  async refreshPopularity(): Promise<number> {
+    return guarded('refreshPopularity', async () => {
+      const client = await this.connection.client();
+      const accumulator = new PopularityAccumulator();
+      const stream = client.stream(this.q.scanProductLines, [], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 5000, autoPage: true });
+      for await (const row of stream as unknown as AsyncIterable<{ get(name: string): unknown }>) {
+        accumulator.add({ productId: row.get('product_id') as string, invoiceNo: row.get('invoice_no') as string, timeUnixMs: num(row.get('time_ms')), country: (row.get('country') as string | null) ?? '' });
+      }
+      const rankings = accumulator.rankings(POPULARITY_DEPTH);
+      const now = long(Date.now());
+      const fresh = new Set(rankings.map((ranking) => `${ranking.scope}\u0000${ranking.window}`));
+      const stale = await client.execute(this.q.selectPopularityKeys, [], { prepare: true, executionProfile: READ_PROFILE });
+      const writes = [
+        ...rankings.map((ranking) => ({
+          query: this.q.insertPopularity,
+          params: [ranking.scope, ranking.window, ranking.products.map((p) => p.productId), ranking.products.map((p) => long(p.score)), now],
+        })),
+        ...stale.rows
+          .filter((row) => !fresh.has(`${row.get('scope')}\u0000${row.get('time_window')}`))
+          .map((row) => ({ query: this.q.deletePopularity, params: [row.get('scope'), row.get('time_window')] })),
+      ];
+      await concurrent.executeConcurrent(client, writes, { concurrencyLevel: 32, executionProfile: WRITE_PROFILE, raiseOnFirstError: true });
+      return accumulator.scanned;
+    });
+  }
+
+  async eraseUser(userId: string): Promise<ErasureCounts> {
+    return guarded('eraseUser', async () => {
+      const client = await this.connection.client();
+      const rows = await this.purchases(client, userId);
+      const logged = await this.existingLineIds(client, rows.map((row) => row.lineId));
+      const deletes = [
+        ...rows.map((row) => ({ query: this.q.deleteProductLine, params: [row.productId, row.invoiceNo, row.lineId] })),
+        ...[...logged].map((lineId) => ({ query: this.q.deleteLog, params: [lineId] })),
+      ];
+      const options = { concurrencyLevel: this.config.writeConcurrency, executionProfile: WRITE_PROFILE, raiseOnFirstError: true };
+      await concurrent.executeConcurrent(client, deletes, options);
+      // The partition goes last: until it is gone, a retried erase can still find every other row.
+      await client.execute(this.q.deletePurchases, [userId], { prepare: true, executionProfile: WRITE_PROFILE });
+      return { profiles: rows.length > 0 ? 1 : 0, purchases: rows.length, productAggregates: new Set(rows.map((row) => row.productId)).size, transactionLines: logged.size };
+    });
+  }
+
+  registerModelVersion: FeatureStore['registerModelVersion'] = (input, artifact) => guarded('registerModelVersion', () => this.registry.register(input, artifact));
+  listModelVersions: FeatureStore['listModelVersions'] = (model, limit) => guarded('listModelVersions', () => this.registry.list(model, limit));
+  getModelVersion: FeatureStore['getModelVersion'] = (model, version) => guarded('getModelVersion', () => this.registry.get(model, version));
+  readArtifact: FeatureStore['readArtifact'] = (model, version) => guardedIterable('readArtifact', this.registry.read(model, version));
+  promoteModelVersion: FeatureStore['promoteModelVersion'] = (model, version, by) => guarded('promoteModelVersion', () => this.registry.promote(model, version, by));
+  rollbackModel: FeatureStore['rollbackModel'] = (model, by) => guarded('rollbackModel', () => this.registry.rollback(model, by));
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+
+  private async existingLineIds(client: Client, lineIds: string[]): Promise<Set<string>> {
+    const unique = [...new Set(lineIds)];
+    const found = new Set<string>();
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += IN_CHUNK) chunks.push(unique.slice(i, i + IN_CHUNK));
+    await Promise.all(
+      chunks.map(async (ids) => {
+        const result = await client.execute(this.q.selectLogIds, [ids], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 0 });
+        for (const row of result.rows) found.add(row.get('line_id'));
+      }),
+    );
+    return found;
+  }
+
+  private async purchases(client: Client, userId: string): Promise<UserPurchaseRow[]> {
+    // fetchSize 0 = no paging: the aggregates need every row of the partition, in one response.
+    const result = await client.execute(this.q.selectPurchases, [userId], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 0 });
+    return result.rows.map((row) => ({
+      lineId: row.get('line_id'),
+      invoiceNo: row.get('invoice_no'),
+      productId: row.get('product_id'),
+      quantity: num(row.get('quantity')),
+      unitPrice: row.get('unit_price'),
+      timeUnixMs: num(row.get('time_ms')),
+      country: row.get('country') ?? '',
+      writtenUnixMs: num(row.get('written_ms')),
+    }));
+  }
+}

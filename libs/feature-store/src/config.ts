@@ -1,0 +1,76 @@
+// Store configuration from the environment. SQLite is the default: a single file, nothing to run.
+import { join, resolve } from 'node:path';
+import { ConfigError, duration, integer, listOf, loadConfig, oneOf, text } from '@aisle/config';
+
+export const CONSISTENCY_LEVELS = ['ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_QUORUM', 'EACH_QUORUM', 'LOCAL_ONE'] as const;
+export type ConsistencyName = (typeof CONSISTENCY_LEVELS)[number];
+
+// The repository root, from libs/feature-store/{src,dist}; `.data/` there is git-ignored.
+const REPO_ROOT = resolve(__dirname, '../../..');
+
+export interface SqliteStoreConfig {
+  kind: 'sqlite';
+  path: string;
+}
+
+export interface CassandraStoreConfig {
+  kind: 'cassandra';
+  contactPoints: string[];
+  localDataCenter: string;
+  keyspace: string;
+  /** CQL replication map, e.g. {'class':'SimpleStrategy','replication_factor':1}. */
+  replication: string;
+  readConsistency: ConsistencyName;
+  writeConsistency: ConsistencyName;
+  /** TTL of transaction log rows in seconds; 0 keeps them forever. */
+  logTtlSeconds: number;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  /** Statements (or UNLOGGED batches) in flight per ingest call. */
+  writeConcurrency: number;
+  username?: string;
+  password?: string;
+}
+
+export type StoreConfig = SqliteStoreConfig | CassandraStoreConfig;
+
+export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  const config = loadConfig(
+    {
+      AISLE_STORE: oneOf(['sqlite', 'cassandra'] as const, 'sqlite'),
+      AISLE_SQLITE_PATH: text(join(REPO_ROOT, '.data', 'aisle.db')),
+      AISLE_CASSANDRA_CONTACT_POINTS: listOf(text(), ['127.0.0.1:9042']),
+      AISLE_CASSANDRA_DATACENTER: text('datacenter1'),
+      AISLE_CASSANDRA_KEYSPACE: text('aisle', { maxLength: 48 }),
+      AISLE_CASSANDRA_REPLICATION: text("{'class':'SimpleStrategy','replication_factor':1}"),
+      AISLE_CASSANDRA_READ_CONSISTENCY: oneOf(CONSISTENCY_LEVELS, 'LOCAL_QUORUM'),
+      AISLE_CASSANDRA_WRITE_CONSISTENCY: oneOf(CONSISTENCY_LEVELS, 'LOCAL_QUORUM'),
+      AISLE_CASSANDRA_LOG_TTL: duration(0, { min: 0 }),
+      AISLE_CASSANDRA_CONNECT_TIMEOUT: duration(2000, { min: 1 }),
+      AISLE_CASSANDRA_READ_TIMEOUT: duration(2000, { min: 1 }),
+      AISLE_CASSANDRA_WRITE_CONCURRENCY: integer(64, { min: 1, max: 4096 }),
+      AISLE_CASSANDRA_USERNAME: text(''),
+      AISLE_CASSANDRA_PASSWORD: text(''),
+    },
+    env,
+  );
+  if (config.AISLE_STORE === 'sqlite') return { kind: 'sqlite', path: resolve(config.AISLE_SQLITE_PATH) };
+  if (!/^[a-z][a-z0-9_]*$/.test(config.AISLE_CASSANDRA_KEYSPACE)) {
+    throw new ConfigError([`AISLE_CASSANDRA_KEYSPACE must be a lower-case CQL identifier, got "${config.AISLE_CASSANDRA_KEYSPACE}"`]);
+  }
+  return {
+    kind: 'cassandra',
+    contactPoints: config.AISLE_CASSANDRA_CONTACT_POINTS,
+    localDataCenter: config.AISLE_CASSANDRA_DATACENTER,
+    keyspace: config.AISLE_CASSANDRA_KEYSPACE,
+    replication: config.AISLE_CASSANDRA_REPLICATION,
+    readConsistency: config.AISLE_CASSANDRA_READ_CONSISTENCY,
+    writeConsistency: config.AISLE_CASSANDRA_WRITE_CONSISTENCY,
+    logTtlSeconds: Math.floor(config.AISLE_CASSANDRA_LOG_TTL / 1000),
+    connectTimeoutMs: config.AISLE_CASSANDRA_CONNECT_TIMEOUT,
+    readTimeoutMs: config.AISLE_CASSANDRA_READ_TIMEOUT,
+    writeConcurrency: config.AISLE_CASSANDRA_WRITE_CONCURRENCY,
+    username: config.AISLE_CASSANDRA_USERNAME || undefined,
+    password: config.AISLE_CASSANDRA_PASSWORD || undefined,
+  };
+}

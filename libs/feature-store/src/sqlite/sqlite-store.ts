@@ -1,0 +1,145 @@
+// The embedded store: one SQLite file in WAL mode, one transaction per ingest batch, synchronous=FULL
+// so a batch is on disk before `ingest` resolves. better-sqlite3 is synchronous; batches are bounded
+// (5,000 lines) so one never blocks the event loop for long.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
+import { deriveProduct } from '../domain/product';
+import { deriveUserContext } from '../domain/user-context';
+import { ModelRegistry } from '../registry/model-registry';
+import type { FeatureStore } from '../store';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, TransactionLine, UserContext, UserPurchaseRow } from '../types';
+import { migrateSqlite } from './migrations';
+import { openDatabase, type Database, type Statement } from './sqlite-api';
+import { SqliteRegistryBackend } from './sqlite-registry';
+
+const SCAN_PAGE = 5000;
+
+export class SqliteStore implements FeatureStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database;
+  private readonly registry: ModelRegistry;
+  private readonly insertLog: Statement;
+  private readonly insertPurchase: Statement;
+  private readonly insertProductLine: Statement;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = openDatabase(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    migrateSqlite(this.db);
+    this.registry = new ModelRegistry(new SqliteRegistryBackend(this.db));
+    this.insertLog = this.db.prepare(
+      `INSERT OR IGNORE INTO transaction_lines (line_id, invoice_no, product_id, description, quantity, unit_price, time_ms, user_id, country, written_ms)
+       VALUES (@lineId, @invoiceNo, @productId, @description, @quantity, @unitPrice, @timeUnixMs, @userId, @country, @writtenMs)`,
+    );
+    this.insertPurchase = this.db.prepare(
+      `INSERT OR IGNORE INTO user_purchases (user_id, time_ms, line_id, invoice_no, product_id, quantity, unit_price, country, written_ms)
+       VALUES (@userId, @timeUnixMs, @lineId, @invoiceNo, @productId, @quantity, @unitPrice, @country, @writtenMs)`,
+    );
+    this.insertProductLine = this.db.prepare(
+      `INSERT OR IGNORE INTO product_lines (product_id, invoice_no, line_id, time_ms, quantity, unit_price, description, customer_id, country)
+       VALUES (@productId, @invoiceNo, @lineId, @timeUnixMs, @quantity, @unitPrice, @description, @userId, @country)`,
+    );
+  }
+
+  async ingest(lines: readonly TransactionLine[]): Promise<IngestResult> {
+    const writtenMs = Date.now();
+    return this.db.transaction(() => {
+      let applied = 0;
+      for (const line of lines) {
+        // The log row is the idempotency marker: if the id is there, the line changes nothing.
+        const row = { ...line, writtenMs };
+        if (this.insertLog.run(row).changes === 0) continue;
+        applied++;
+        if (line.userId !== null) this.insertPurchase.run(row);
+        this.insertProductLine.run(row);
+      }
+      return { applied, duplicates: lines.length - applied };
+    }).immediate();
+  }
+
+  async getUserContext(userId: string, recentLimit: number): Promise<UserContext> {
+    return deriveUserContext(userId, this.purchases(userId), recentLimit);
+  }
+
+  async getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>> {
+    const select = this.db.prepare(
+      `SELECT invoice_no AS invoiceNo, line_id AS lineId, time_ms AS timeUnixMs, quantity, unit_price AS unitPrice, description, customer_id AS customerId, country
+       FROM product_lines WHERE product_id = ?`,
+    );
+    const found = new Map<string, ProductRecord>();
+    for (const productId of productIds) {
+      const product = deriveProduct(productId, select.all(productId) as ProductLineRow[]);
+      if (product) found.set(productId, product);
+    }
+    return found;
+  }
+
+  async popular(scope: string, window: PopularityWindow, limit: number): Promise<ScoredProduct[]> {
+    const row = this.db.prepare('SELECT ranking FROM popularity WHERE scope = ? AND time_window = ?').get(scope, window) as { ranking: string } | undefined;
+    return row ? (JSON.parse(row.ranking) as ScoredProduct[]).slice(0, limit) : [];
+  }
+
+  async refreshPopularity(): Promise<number> {
+    const accumulator = new PopularityAccumulator();
+    // Keyset pages with a yield between them: a full scan never holds the event loop (or the
+    // connection) for more than one page.
+    const page = this.db.prepare(
+      `SELECT product_id AS productId, invoice_no AS invoiceNo, line_id AS lineId, time_ms AS timeUnixMs, country FROM product_lines
+       WHERE (product_id, invoice_no, line_id) > (?, ?, ?) ORDER BY product_id, invoice_no, line_id LIMIT ${SCAN_PAGE}`,
+    );
+    let after = ['', '', ''];
+    for (;;) {
+      const rows = page.all(...after) as { productId: string; invoiceNo: string; lineId: string; timeUnixMs: number; country: string }[];
+      for (const row of rows) accumulator.add(row);
+      if (rows.length < SCAN_PAGE) break;
+      const last = rows[rows.length - 1]!;
+      after = [last.productId, last.invoiceNo, last.lineId];
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const rankings = accumulator.rankings(POPULARITY_DEPTH);
+    const now = Date.now();
+    const put = this.db.prepare('INSERT INTO popularity (scope, time_window, ranking, computed_ms) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      // Replace every ranking at once: a scope that lost all its lines (erasure) must disappear too.
+      this.db.prepare('DELETE FROM popularity').run();
+      for (const ranking of rankings) put.run(ranking.scope, ranking.window, JSON.stringify(ranking.products), now);
+    })();
+    return accumulator.scanned;
+  }
+
+  async eraseUser(userId: string): Promise<ErasureCounts> {
+    return this.db.transaction(() => {
+      const rows = this.purchases(userId);
+      const productAggregates = new Set(rows.map((row) => row.productId)).size;
+      const deleteProductLine = this.db.prepare('DELETE FROM product_lines WHERE product_id = ? AND invoice_no = ? AND line_id = ?');
+      for (const row of rows) deleteProductLine.run(row.productId, row.invoiceNo, row.lineId);
+      const purchases = this.db.prepare('DELETE FROM user_purchases WHERE user_id = ?').run(userId).changes;
+      const transactionLines = this.db.prepare('DELETE FROM transaction_lines WHERE user_id = ?').run(userId).changes;
+      return { profiles: rows.length > 0 ? 1 : 0, purchases, productAggregates, transactionLines };
+    }).immediate();
+  }
+
+  registerModelVersion: FeatureStore['registerModelVersion'] = (input, artifact) => this.registry.register(input, artifact);
+  listModelVersions: FeatureStore['listModelVersions'] = (model, limit) => this.registry.list(model, limit);
+  getModelVersion: FeatureStore['getModelVersion'] = (model, version) => this.registry.get(model, version);
+  readArtifact: FeatureStore['readArtifact'] = (model, version) => this.registry.read(model, version);
+  promoteModelVersion: FeatureStore['promoteModelVersion'] = (model, version, by) => this.registry.promote(model, version, by);
+  rollbackModel: FeatureStore['rollbackModel'] = (model, by) => this.registry.rollback(model, by);
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private purchases(userId: string): UserPurchaseRow[] {
+    return this.db
+      .prepare(
+        `SELECT line_id AS lineId, invoice_no AS invoiceNo, product_id AS productId, quantity, unit_price AS unitPrice, time_ms AS timeUnixMs, country, written_ms AS writtenUnixMs
+         FROM user_purchases WHERE user_id = ?`,
+      )
+      .all(userId) as UserPurchaseRow[];
+  }
+}

@@ -1,0 +1,50 @@
+// The one interface both stores implement and the contract suite (src/testing/contract.ts) checks.
+import type {
+  ArtifactChunk,
+  ErasureCounts,
+  IngestResult,
+  ModelVersionInfo,
+  ModelVersionInput,
+  PopularityWindow,
+  ProductRecord,
+  Promotion,
+  Rollback,
+  ScoredProduct,
+  TransactionLine,
+  UserContext,
+} from './types';
+
+export interface FeatureStore {
+  readonly kind: 'sqlite' | 'cassandra';
+
+  /**
+   * Applies already-validated lines. A line whose id was applied before is a duplicate and changes
+   * nothing; the promise resolves only once every applied line is durable.
+   */
+  ingest(lines: readonly TransactionLine[]): Promise<IngestResult>;
+  /** Profile, newest-first purchases (at most `recentLimit`) and per-product history of one user. */
+  getUserContext(userId: string, recentLimit: number): Promise<UserContext>;
+  /** Known products among `productIds`; unknown ids are simply absent from the map. */
+  getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>>;
+  /** The last computed ranking of a scope (GLOBAL_SCOPE or a country), most popular first. */
+  popular(scope: string, window: PopularityWindow, limit: number): Promise<ScoredProduct[]>;
+  /** Recomputes the popularity rankings from the product lines; returns the number of lines scanned. */
+  refreshPopularity(): Promise<number>;
+  /** Removes every row about the user (purchases, their product lines, log entries). */
+  eraseUser(userId: string): Promise<ErasureCounts>;
+
+  /** Stores a new version (stage "candidate") with its artifact in checksummed chunks. */
+  registerModelVersion(input: ModelVersionInput, artifact: Uint8Array): Promise<ModelVersionInfo>;
+  /** Versions of a model, newest first. */
+  listModelVersions(model: string, limit: number): Promise<ModelVersionInfo[]>;
+  /** One version; `version` undefined means the production version. Undefined when there is none. */
+  getModelVersion(model: string, version?: string): Promise<ModelVersionInfo | undefined>;
+  /** The artifact's chunks in order; throws StoreNotFoundError for an unknown version. */
+  readArtifact(model: string, version: string): AsyncIterable<ArtifactChunk>;
+  /** Makes `version` production, keeping the previous one for rollback. */
+  promoteModelVersion(model: string, version: string, promotedBy: string): Promise<Promotion>;
+  /** Puts back the version that was production before the current one. */
+  rollbackModel(model: string, promotedBy: string): Promise<Rollback>;
+
+  close(): Promise<void>;
+}

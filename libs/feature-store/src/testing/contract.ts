@@ -1,0 +1,266 @@
+// The behaviour every FeatureStore must have, run against SQLite and against a real Cassandra.
+// `open(dataset)` returns a store over the data named `dataset`: the same name reaches the same
+// data (a reopen), another name an empty, isolated one.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { StoreNotFoundError, StorePreconditionError } from '../errors';
+import type { FeatureStore } from '../store';
+import { GLOBAL_SCOPE, type ModelVersionInput } from '../types';
+import { DAY, line, T0, uniqueIds } from './lines';
+
+export type OpenStore = (dataset: string) => Promise<FeatureStore>;
+
+export function storeContractSuite(name: string, open: OpenStore): void {
+  describe(`FeatureStore contract: ${name}`, () => {
+    const opened: FeatureStore[] = [];
+    const openStore = async (dataset: string) => {
+      const store = await open(dataset);
+      opened.push(store);
+      return store;
+    };
+    afterAll(async () => {
+      await Promise.all(opened.map((store) => store.close()));
+    });
+
+    describe('ingest and user context', () => {
+      it('answers an unknown user with an empty context flagged unknown', async () => {
+        const store = await openStore('users');
+        expect(await store.getUserContext('nobody-' + Date.now(), 50)).toEqual({ known: false, recent: [], products: [], lastWriteUnixMs: 0 });
+      });
+
+      it('derives profile, recent purchases and per-product history from ingested lines', async () => {
+        const store = await openStore('users');
+        const id = uniqueIds('ctx');
+        const user = id('user');
+        const before = Date.now();
+        const result = await store.ingest([
+          line({ lineId: id('1:1'), invoiceNo: id('1'), productId: id('A'), quantity: 2, unitPrice: 1.5, timeUnixMs: T0, userId: user, country: 'France' }),
+          line({ lineId: id('1:2'), invoiceNo: id('1'), productId: id('B'), quantity: 1, unitPrice: 10, timeUnixMs: T0, userId: user, country: 'France' }),
+          line({ lineId: id('2:1'), invoiceNo: id('2'), productId: id('A'), quantity: 3, unitPrice: 1.5, timeUnixMs: T0 + DAY, userId: user, country: 'Germany' }),
+        ]);
+        expect(result).toEqual({ applied: 3, duplicates: 0 });
+        const context = await store.getUserContext(user, 2);
+        expect(context.known).toBe(true);
+        expect(context.profile).toEqual({
+          userId: user,
+          country: 'Germany',
+          firstSeenUnixMs: T0,
+          lastSeenUnixMs: T0 + DAY,
+          invoiceCount: 2,
+          totalQuantity: 6,
+          monetary: 2 * 1.5 + 10 + 3 * 1.5,
+          distinctProducts: 2,
+        });
+        expect(context.recent).toEqual([
+          { productId: id('A'), invoiceNo: id('2'), timeUnixMs: T0 + DAY, quantity: 3 },
+          { productId: id('A'), invoiceNo: id('1'), timeUnixMs: T0, quantity: 2 },
+        ]);
+        expect(context.products).toEqual([
+          { productId: id('A'), invoiceCount: 2, totalQuantity: 5, firstUnixMs: T0, lastUnixMs: T0 + DAY, spend: 7.5 },
+          { productId: id('B'), invoiceCount: 1, totalQuantity: 1, firstUnixMs: T0, lastUnixMs: T0, spend: 10 },
+        ]);
+        expect(context.lastWriteUnixMs).toBeGreaterThanOrEqual(before);
+        expect(context.lastWriteUnixMs).toBeLessThanOrEqual(Date.now());
+      });
+
+      it('treats a replayed batch, a repeated id within a batch and a reused id with new content as duplicates that change nothing', async () => {
+        const store = await openStore('users');
+        const id = uniqueIds('replay');
+        const user = id('user');
+        const batch = [
+          line({ lineId: id('1:1'), invoiceNo: id('1'), productId: id('A'), userId: user, quantity: 4 }),
+          line({ lineId: id('1:2'), invoiceNo: id('1'), productId: id('B'), userId: user, quantity: 1 }),
+        ];
+        expect(await store.ingest(batch)).toEqual({ applied: 2, duplicates: 0 });
+        const once = await store.getUserContext(user, 50);
+        const products = await store.getProducts([id('A'), id('B')]);
+        expect(await store.ingest(batch)).toEqual({ applied: 0, duplicates: 2 });
+        expect(await store.ingest([batch[0]!, { ...batch[0]!, quantity: 99, productId: id('C') }])).toEqual({ applied: 0, duplicates: 2 });
+        expect(await store.getUserContext(user, 50)).toEqual(once);
+        expect(await store.getProducts([id('A'), id('B'), id('C')])).toEqual(products);
+
+        const fresh = line({ lineId: id('2:1'), invoiceNo: id('2'), productId: id('C'), userId: user });
+        expect(await store.ingest([fresh, fresh])).toEqual({ applied: 1, duplicates: 1 });
+        expect((await store.getUserContext(user, 50)).profile?.invoiceCount).toBe(2);
+      });
+
+      it('keeps an anonymous line out of every user but counts it for its product', async () => {
+        const store = await openStore('users');
+        const id = uniqueIds('anon');
+        await store.ingest([
+          line({ lineId: id('1:1'), invoiceNo: id('1'), productId: id('P'), userId: null, quantity: 5 }),
+          line({ lineId: id('2:1'), invoiceNo: id('2'), productId: id('P'), userId: id('u'), quantity: 1 }),
+        ]);
+        const product = (await store.getProducts([id('P')])).get(id('P'));
+        expect(product).toMatchObject({ invoices: 2, customers: 1, quantity: 6 });
+        expect((await store.getUserContext(id('u'), 50)).profile?.totalQuantity).toBe(1);
+      });
+
+      it('keeps acknowledged lines across a reopen', async () => {
+        const id = uniqueIds('durable');
+        const first = await openStore('durable');
+        await first.ingest([line({ lineId: id('1:1'), userId: id('u') })]);
+        await first.close();
+        const second = await openStore('durable');
+        expect((await second.getUserContext(id('u'), 50)).known).toBe(true);
+        expect(await second.ingest([line({ lineId: id('1:1'), userId: id('u') })])).toEqual({ applied: 0, duplicates: 1 });
+      });
+    });
+
+    describe('products', () => {
+      it('derives attributes from the latest line and aggregates from all of them; unknown ids are absent', async () => {
+        const store = await openStore('products');
+        const id = uniqueIds('prod');
+        const product = '22' + Math.floor(Math.random() * 1000).toString().padStart(3, '0') + id('x');
+        await store.ingest([
+          line({ lineId: id('1:1'), invoiceNo: id('1'), productId: product, description: 'OLD NAME', unitPrice: 1, quantity: 2, timeUnixMs: T0, userId: id('a') }),
+          line({ lineId: id('1:2'), invoiceNo: id('1'), productId: product, description: 'OLD NAME', unitPrice: 1, quantity: 1, timeUnixMs: T0, userId: id('a') }),
+          line({ lineId: id('2:1'), invoiceNo: id('2'), productId: product, description: 'NEW NAME', unitPrice: 1.25, quantity: 3, timeUnixMs: T0 + 40 * DAY, userId: id('b') }),
+          line({ lineId: id('3:1'), invoiceNo: id('3'), productId: id('POST'), unitPrice: 18, timeUnixMs: T0 }),
+        ]);
+        const found = await store.getProducts([product, id('POST'), id('missing')]);
+        expect(found.get(product)).toEqual({
+          productId: product,
+          description: 'NEW NAME',
+          unitPrice: 1.25,
+          isProduct: true,
+          inStock: true,
+          firstSoldUnixMs: T0,
+          lastSoldUnixMs: T0 + 40 * DAY,
+          customers: 2,
+          invoices: 2,
+          quantity: 6,
+          invoicesLast30d: 1,
+        });
+        expect(found.get(id('POST'))?.isProduct).toBe(false);
+        expect(found.has(id('missing'))).toBe(false);
+      });
+    });
+
+    describe('popularity', () => {
+      it('ranks by distinct invoices globally and per country, all time and over the last 30 days', async () => {
+        const store = await openStore('popularity');
+        const lines = [
+          // P1: 3 invoices long ago (UK); P2: 2 recent invoices (France, UK); P3: 1 recent (France), 2 lines.
+          line({ lineId: 'i1:1', invoiceNo: 'i1', productId: 'P1', timeUnixMs: T0, country: 'United Kingdom' }),
+          line({ lineId: 'i2:1', invoiceNo: 'i2', productId: 'P1', timeUnixMs: T0, country: 'United Kingdom' }),
+          line({ lineId: 'i3:1', invoiceNo: 'i3', productId: 'P1', timeUnixMs: T0, country: 'United Kingdom' }),
+          line({ lineId: 'i4:1', invoiceNo: 'i4', productId: 'P2', timeUnixMs: T0 + 60 * DAY, country: 'France' }),
+          line({ lineId: 'i5:1', invoiceNo: 'i5', productId: 'P2', timeUnixMs: T0 + 61 * DAY, country: 'United Kingdom' }),
+          line({ lineId: 'i4:2', invoiceNo: 'i4', productId: 'P3', timeUnixMs: T0 + 60 * DAY, country: 'France' }),
+          line({ lineId: 'i4:3', invoiceNo: 'i4', productId: 'P3', timeUnixMs: T0 + 60 * DAY, country: 'France' }),
+        ];
+        await store.ingest(lines);
+        expect(await store.refreshPopularity()).toBe(7);
+        const all = await store.popular(GLOBAL_SCOPE, 'all', 10);
+        expect(all).toEqual([
+          { productId: 'P1', score: 3 },
+          { productId: 'P2', score: 2 },
+          { productId: 'P3', score: 1 },
+        ]);
+        expect(await store.popular(GLOBAL_SCOPE, 'last30d', 10)).toEqual([
+          { productId: 'P2', score: 2 },
+          { productId: 'P3', score: 1 },
+        ]);
+        expect(await store.popular('France', 'all', 10)).toEqual([
+          { productId: 'P2', score: 1 },
+          { productId: 'P3', score: 1 },
+        ]);
+        expect(await store.popular(GLOBAL_SCOPE, 'all', 1)).toEqual([{ productId: 'P1', score: 3 }]);
+        expect(await store.popular('Atlantis', 'all', 10)).toEqual([]);
+
+        await store.ingest(lines);
+        await store.refreshPopularity();
+        expect(await store.popular(GLOBAL_SCOPE, 'all', 10)).toEqual(all);
+      });
+    });
+
+    describe('erasure', () => {
+      it('removes every row about the user, reports the counts, and leaves other users alone', async () => {
+        const store = await openStore('erasure');
+        const id = uniqueIds('erase');
+        const [gone, kept] = [id('gone'), id('kept')];
+        await store.ingest([
+          line({ lineId: id('1:1'), invoiceNo: id('1'), productId: 'E1', userId: gone, country: 'Erasia' }),
+          line({ lineId: id('1:2'), invoiceNo: id('1'), productId: 'E2', userId: gone, country: 'Erasia' }),
+          line({ lineId: id('2:1'), invoiceNo: id('2'), productId: 'E1', userId: gone, country: 'Erasia' }),
+          line({ lineId: id('3:1'), invoiceNo: id('3'), productId: 'E1', userId: kept, country: 'Keptland' }),
+        ]);
+        expect(await store.eraseUser(gone)).toEqual({ profiles: 1, purchases: 3, productAggregates: 2, transactionLines: 3 });
+        expect((await store.getUserContext(gone, 50)).known).toBe(false);
+        expect((await store.getUserContext(kept, 50)).profile?.invoiceCount).toBe(1);
+        const products = await store.getProducts(['E1', 'E2']);
+        expect(products.get('E1')).toMatchObject({ invoices: 1, customers: 1 });
+        expect(products.has('E2')).toBe(false);
+        await store.refreshPopularity();
+        expect(await store.popular('Erasia', 'all', 10)).toEqual([]);
+        expect(await store.eraseUser(gone)).toEqual({ profiles: 0, purchases: 0, productAggregates: 0, transactionLines: 0 });
+        // The erased lines are gone from the log too: sending them again applies them anew.
+        expect(await store.ingest([line({ lineId: id('1:1'), invoiceNo: id('1'), productId: 'E1', userId: gone })])).toEqual({ applied: 1, duplicates: 0 });
+      });
+    });
+
+    describe('model registry', () => {
+      const input = (model: string, version: string): ModelVersionInput => ({
+        model,
+        version,
+        trainStartUnixMs: T0,
+        trainEndUnixMs: T0 + DAY,
+        trainingRows: 1234,
+        inputHash: 'abc',
+        codeVersion: 'deadbeef',
+        parameters: { dim: '32' },
+        metrics: { 'new.ndcg@10': 0.125 },
+      });
+
+      it('registers versions with checksummed chunks, lists newest first, promotes and rolls back', async () => {
+        const store = await openStore('registry');
+        const model = uniqueIds('m')('copurchase');
+        const big = new Uint8Array(1_300_000).map((_, index) => (index * 7) % 251);
+        const v1 = await store.registerModelVersion(input(model, 'v1'), big);
+        expect(v1).toMatchObject({ stage: 'candidate', checksum: createHash('sha256').update(big).digest('hex'), chunkCount: 3, sizeBytes: big.length, trainingRows: 1234 });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await store.registerModelVersion(input(model, 'v2'), new Uint8Array([1, 2, 3]));
+        await expect(store.registerModelVersion(input(model, 'v2'), new Uint8Array([9]))).rejects.toBeInstanceOf(StorePreconditionError);
+
+        expect((await store.listModelVersions(model, 10)).map((info) => info.version)).toEqual(['v2', 'v1']);
+        expect((await store.listModelVersions(model, 1)).map((info) => info.version)).toEqual(['v2']);
+        expect(await store.getModelVersion(model)).toBeUndefined();
+        expect(await store.getModelVersion(model, 'v1')).toEqual(v1);
+
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of store.readArtifact(model, 'v1')) {
+          expect(chunk.index).toBe(chunks.length);
+          expect(chunk.count).toBe(3);
+          chunks.push(chunk.data);
+        }
+        expect(Buffer.concat(chunks).equals(Buffer.from(big))).toBe(true);
+
+        const first = await store.promoteModelVersion(model, 'v1', 'alice');
+        expect(first.previousVersion).toBe('');
+        expect(first.info).toMatchObject({ version: 'v1', stage: 'production', promotedBy: 'alice' });
+        const second = await store.promoteModelVersion(model, 'v2', 'bob');
+        expect(second.previousVersion).toBe('v1');
+        expect((await store.getModelVersion(model))?.version).toBe('v2');
+        expect((await store.getModelVersion(model, 'v1'))?.stage).toBe('retired');
+
+        const back = await store.rollbackModel(model, 'carol');
+        expect(back.rolledBackVersion).toBe('v2');
+        expect(back.info).toMatchObject({ version: 'v1', stage: 'production', promotedBy: 'carol' });
+        expect(await store.getModelVersion(model)).toMatchObject({ version: 'v1', stage: 'production', promotedBy: 'carol' });
+        expect((await store.getModelVersion(model, 'v2'))?.stage).toBe('retired');
+        await expect(store.rollbackModel(model, 'carol')).rejects.toBeInstanceOf(StorePreconditionError);
+      });
+
+      it('refuses unknown versions', async () => {
+        const store = await openStore('registry');
+        await expect(store.promoteModelVersion('affinity', 'nope', 'x')).rejects.toBeInstanceOf(StoreNotFoundError);
+        await expect(
+          (async () => {
+            for await (const _chunk of store.readArtifact('affinity', 'nope')) void _chunk;
+          })(),
+        ).rejects.toBeInstanceOf(StoreNotFoundError);
+      });
+    });
+  });
+}

@@ -1,0 +1,62 @@
+// Hot reads (products, popularity rankings) served from bounded LRU caches in front of the store.
+// Writes through this instance invalidate what they touched; the TTL bounds staleness from others.
+import { ATTR, meter } from '@aisle/telemetry';
+import { POPULARITY_DEPTH, type FeatureStore, type PopularityWindow, type ProductRecord, type ScoredProduct } from '@aisle/feature-store';
+import { LruCache } from '../domain/lru-cache';
+import type { FeatureServiceSettings } from '../config';
+
+const lookups = meter.createCounter('aisle.cache.lookups', { description: 'Cache lookups by cache and outcome (hit ratio = hit / all)' });
+
+export class CachedReads {
+  private readonly products: LruCache<string, ProductRecord | null>;
+  private readonly rankings: LruCache<string, ScoredProduct[]>;
+
+  constructor(
+    private readonly store: FeatureStore,
+    settings: Pick<FeatureServiceSettings, 'productCacheEntries' | 'productCacheTtlMs' | 'popularCacheEntries' | 'popularCacheTtlMs'>,
+  ) {
+    this.products = new LruCache(settings.productCacheEntries, settings.productCacheTtlMs);
+    this.rankings = new LruCache(settings.popularCacheEntries, settings.popularCacheTtlMs);
+  }
+
+  /** Known products among `ids` (unknown ones are cached too, as null, so repeated misses stay cheap). */
+  async getProducts(ids: readonly string[]): Promise<Map<string, ProductRecord>> {
+    const found = new Map<string, ProductRecord>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const cached = this.products.get(id);
+      if (cached === undefined) missing.push(id);
+      else if (cached) found.set(id, cached);
+    }
+    lookups.add(ids.length - missing.length, { [ATTR.CACHE_NAME]: 'products', [ATTR.CACHE_HIT]: true });
+    lookups.add(missing.length, { [ATTR.CACHE_NAME]: 'products', [ATTR.CACHE_HIT]: false });
+    if (missing.length > 0) {
+      const loaded = await this.store.getProducts(missing);
+      for (const id of missing) {
+        const product = loaded.get(id);
+        this.products.set(id, product ?? null);
+        if (product) found.set(id, product);
+      }
+    }
+    return found;
+  }
+
+  /** The full stored ranking of a scope (up to POPULARITY_DEPTH); callers slice. */
+  async ranking(scope: string, window: PopularityWindow): Promise<ScoredProduct[]> {
+    const key = `${scope}\u0000${window}`;
+    const cached = this.rankings.get(key);
+    lookups.add(1, { [ATTR.CACHE_NAME]: 'popularity', [ATTR.CACHE_HIT]: cached !== undefined });
+    if (cached) return cached;
+    const ranking = await this.store.popular(scope, window, POPULARITY_DEPTH);
+    this.rankings.set(key, ranking);
+    return ranking;
+  }
+
+  forgetProducts(ids: Iterable<string>): void {
+    for (const id of ids) this.products.delete(id);
+  }
+
+  forgetRankings(): void {
+    this.rankings.clear();
+  }
+}
