@@ -12,3 +12,5 @@ export { SQLITE_MIGRATIONS } from './sqlite/migrations';
 export { POPULARITY_DEPTH } from './domain/popularity';
 export { DAY_MS, RECENT_WINDOW_MS, isProductCode } from './domain/product';
 export { sha256Hex } from './domain/artifact';
+export { publishModelVersion } from './registry/publish';
+export type { PublishOptions, Published, TrainedModelInfo } from './registry/publish';

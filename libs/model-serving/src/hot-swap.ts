@@ -1,0 +1,190 @@
+// HotSwapModel: serves one loaded model version and replaces it with the registry's production
+// version when that changes. A request takes one reference (`use`) for its whole duration, so it
+// sees exactly one version; the old version is disposed only after its last user is done. A version
+// whose bytes fail the checksum, or that cannot be loaded, is refused and the current one keeps serving.
+import { ATTR, meter, type Logger } from '@aisle/telemetry';
+import { sha256Hex } from './envelope';
+import type { ModelSource, ModelVersionInfo } from './source';
+
+export interface LoadedModel<T> {
+  readonly value: T;
+  /** Registry metadata of the version, with `loadedUnixMs` set to when this process loaded it. */
+  readonly info: ModelVersionInfo;
+}
+
+export interface HotSwapOptions<T> {
+  /** Model name in the registry, e.g. "copurchase". */
+  model: string;
+  source: ModelSource;
+  /** Builds the servable model from verified artifact bytes. Throwing refuses the version. */
+  load: (bytes: Uint8Array, info: ModelVersionInfo) => T | Promise<T>;
+  /** Releases a replaced model once no request uses it any more. */
+  dispose?: (old: T) => void | Promise<void>;
+  /** How often to ask the registry for a new production version; 0 disables polling. */
+  pollIntervalMs: number;
+  /** How long `start` keeps retrying until a first version is loaded (default 60 s). */
+  startTimeoutMs?: number;
+  logger: Logger;
+}
+
+/** What one poll did. */
+export type RefreshOutcome = 'swapped' | 'unchanged' | 'refused' | 'no-production' | 'unavailable';
+
+interface Slot<T> {
+  readonly loaded: LoadedModel<T>;
+  users: number;
+  retired: boolean;
+}
+
+const swaps = meter.createCounter('aisle.model.swaps', { description: 'Model versions swapped in' });
+const refusals = meter.createCounter('aisle.model.refusals', { description: 'Model versions refused (checksum mismatch or load failure)' });
+const loadDuration = meter.createHistogram('aisle.model.load.duration', { description: 'Fetch, verify and load time of a model version', unit: 'ms' });
+
+export class HotSwapModel<T> {
+  private slot: Slot<T> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<RefreshOutcome> | undefined;
+  private stopped = false;
+
+  private constructor(private readonly options: HotSwapOptions<T>) {}
+
+  /** Loads the production version (retrying until `startTimeoutMs`), then starts polling. */
+  static async start<T>(options: HotSwapOptions<T>): Promise<HotSwapModel<T>> {
+    const model = new HotSwapModel(options);
+    const giveUpAt = Date.now() + (options.startTimeoutMs ?? 60_000);
+    const retryMs = Math.min(Math.max(options.pollIntervalMs, 100), 1000);
+    for (;;) {
+      const outcome = await model.refresh();
+      if (model.slot) break;
+      if (Date.now() >= giveUpAt) throw new Error(`model ${options.model}: no loadable production version after ${options.startTimeoutMs ?? 60_000} ms (last poll: ${outcome})`);
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+    if (options.pollIntervalMs > 0) model.schedule();
+    return model;
+  }
+
+  /** The version serving now. Prefer `use` in request paths, so a swap cannot dispose it mid-request. */
+  current(): LoadedModel<T> {
+    if (!this.slot) throw new Error(`model ${this.options.model}: not loaded`);
+    return this.slot.loaded;
+  }
+
+  info(): ModelVersionInfo {
+    return this.current().info;
+  }
+
+  /**
+   * Runs `fn` with the current version, holding it until `fn` returns (or its promise settles): one
+   * request, one version. Synchronous `fn`s stay synchronous.
+   */
+  use<R>(fn: (model: LoadedModel<T>) => R): R {
+    const slot = this.slot;
+    if (!slot) throw new Error(`model ${this.options.model}: not loaded`);
+    slot.users += 1;
+    let result: R;
+    try {
+      result = fn(slot.loaded);
+    } catch (error) {
+      this.release(slot);
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.finally(() => this.release(slot)) as R;
+    }
+    this.release(slot);
+    return result;
+  }
+
+  /** One poll: swaps in a new production version if there is one and it verifies. Polls never overlap. */
+  refresh(): Promise<RefreshOutcome> {
+    this.refreshing ??= this.poll().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** Stops polling; the current version is disposed once its last user is done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.refreshing;
+    if (this.slot) this.retire(this.slot);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.refresh().finally(() => this.schedule());
+    }, this.options.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<RefreshOutcome> {
+    const { model, source, logger } = this.options;
+    let info: ModelVersionInfo | undefined;
+    try {
+      info = await source.production(model);
+    } catch (error) {
+      logger.warn({ err: error, model }, 'model registry unavailable; keeping the current version');
+      return 'unavailable';
+    }
+    if (!info) return 'no-production';
+    const version = info.id?.version ?? '';
+    const serving = this.slot?.loaded.info;
+    if (serving && serving.id?.version === version && serving.checksum === info.checksum) return 'unchanged';
+
+    const started = performance.now();
+    let bytes: Uint8Array;
+    try {
+      bytes = await source.fetch(model, version);
+    } catch (error) {
+      logger.warn({ err: error, model, version }, 'model artifact fetch failed; keeping the current version');
+      return 'unavailable';
+    }
+    const attributes = { [ATTR.MODEL_NAME]: model, [ATTR.MODEL_VERSION]: version };
+    const actual = sha256Hex(bytes);
+    if (!info.checksum || actual !== info.checksum.toLowerCase()) {
+      refusals.add(1, attributes);
+      logger.error({ model, version, expected: info.checksum, actual, serving: serving?.id?.version }, 'model artifact checksum mismatch; version refused');
+      return 'refused';
+    }
+    let value: T;
+    try {
+      value = await this.options.load(bytes, info);
+    } catch (error) {
+      refusals.add(1, attributes);
+      logger.error({ err: error, model, version, serving: serving?.id?.version }, 'model artifact failed to load; version refused');
+      return 'refused';
+    }
+    if (this.stopped) {
+      await this.options.dispose?.(value);
+      return 'unchanged';
+    }
+    const previous = this.slot;
+    // The swap itself is one assignment: a request holds either the old slot or the new one.
+    this.slot = { loaded: { value, info: { ...info, loadedUnixMs: Date.now() } }, users: 0, retired: false };
+    if (previous) this.retire(previous);
+    const ms = performance.now() - started;
+    loadDuration.record(ms, attributes);
+    swaps.add(1, attributes);
+    logger.info({ model, version, previous: previous?.loaded.info.id?.version ?? null, ms: Math.round(ms) }, 'model version swapped in');
+    return 'swapped';
+  }
+
+  private release(slot: Slot<T>): void {
+    slot.users -= 1;
+    if (slot.retired && slot.users === 0) this.disposeSlot(slot);
+  }
+
+  private retire(slot: Slot<T>): void {
+    if (slot.retired) return;
+    slot.retired = true;
+    if (slot.users === 0) this.disposeSlot(slot);
+  }
+
+  private disposeSlot(slot: Slot<T>): void {
+    const dispose = this.options.dispose;
+    if (!dispose) return;
+    Promise.resolve()
+      .then(() => dispose(slot.loaded.value))
+      .catch((error: unknown) => this.options.logger.warn({ err: error, model: this.options.model }, 'disposing a replaced model failed'));
+  }
+}

@@ -1,0 +1,15 @@
+import type { common } from '@aisle/contracts';
+
+/** Registry metadata of one model version, as the registry serves it. */
+export type ModelVersionInfo = common.ModelInfo;
+
+/**
+ * Where a model service finds its model: the registry's production version and the bytes of any
+ * version. The gRPC implementation talks to feature-service; tests use `InMemoryModelSource`.
+ */
+export interface ModelSource {
+  /** The production version of `model`, or undefined while none is promoted. */
+  production(model: string): Promise<ModelVersionInfo | undefined>;
+  /** The whole artifact of one version (the caller verifies its checksum). */
+  fetch(model: string, version: string): Promise<Uint8Array>;
+}

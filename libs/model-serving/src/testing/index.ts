@@ -1,0 +1,2 @@
+export { InMemoryModelSource } from './memory-source';
+export type { PublishOptions } from './memory-source';

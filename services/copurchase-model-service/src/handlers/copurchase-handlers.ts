@@ -1,0 +1,65 @@
+// CopurchaseService handlers: validate, resolve product ids against the model version this request
+// holds, call the domain, map back. One `model.use` per request: a hot swap never mixes versions.
+import type { common, copurchase } from '@aisle/contracts';
+import { requireIds, requireIntInRange, type AsyncService } from '@aisle/grpc-kit';
+import type { HotSwapModel, LoadedModel } from '@aisle/model-serving';
+import type { EmbeddingIndex } from '../domain/embedding-index';
+import { resolveSeeds } from '../domain/seeds';
+import { LIMITS } from './limits';
+import { validSeeds } from './validate';
+
+type Service = AsyncService<typeof copurchase.CopurchaseServiceService>;
+
+function versionOf(loaded: LoadedModel<EmbeddingIndex>): common.ModelVersion {
+  return { model: loaded.info.id?.model ?? '', version: loaded.info.id?.version ?? '' };
+}
+
+export function copurchaseHandlers(model: HotSwapModel<EmbeddingIndex>): Service {
+  return {
+    candidates: async (request) => {
+      const seeds = validSeeds(request.seeds);
+      const limit = requireIntInRange(request.limit, 'limit', LIMITS.minLimit, LIMITS.maxLimit);
+      const exclude = requireIds(request.excludeProductIds, 'exclude_product_ids', LIMITS.excluded);
+      return model.use((loaded) => {
+        const index = loaded.value;
+        const { known, unknown } = resolveSeeds(index, seeds);
+        const excluded: number[] = [];
+        for (const productId of exclude) {
+          const row = index.indexOf(productId);
+          if (row !== undefined) excluded.push(row);
+        }
+        const best = index.candidates(known, limit, excluded);
+        return {
+          candidates: best.map(({ index: row, score }) => ({ productId: index.ids[row], score })),
+          unknownProductIds: unknown,
+          model: versionOf(loaded),
+        };
+      });
+    },
+
+    score: async (request) => {
+      const seeds = validSeeds(request.seeds);
+      const candidateIds = requireIds(request.candidateIds, 'candidate_ids', LIMITS.candidates);
+      return model.use((loaded) => {
+        const index = loaded.value;
+        const { known, unknown } = resolveSeeds(index, seeds);
+        const rows: number[] = [];
+        const scored: string[] = [];
+        for (const productId of candidateIds) {
+          const row = index.indexOf(productId);
+          if (row === undefined) {
+            if (!unknown.includes(productId)) unknown.push(productId);
+          } else {
+            rows.push(row);
+            scored.push(productId);
+          }
+        }
+        // No known seed: nothing to be bought together with, so no scores (not zeros that look like data).
+        const scores = known.length === 0 ? [] : index.score(known, rows).map((score, i) => ({ productId: scored[i], score }));
+        return { scores, unknownProductIds: unknown, model: versionOf(loaded) };
+      });
+    },
+
+    getModelInfo: async () => ({ info: model.info() }),
+  };
+}
