@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// `npm test`: every project's tests through nx (which builds what they need first), with the real
+// Cassandra node from tools/cassandra for the Cassandra suites.
+//
+// Cassandra: AISLE_CASSANDRA_CONTACT_POINTS set → used as is. Otherwise, where Java 17 and Maven
+// are present, the local node is started (or reused) on AISLE_CASSANDRA_PORT (9042). Otherwise the
+// Cassandra suites are skipped, and this says so; with CI=true or AISLE_REQUIRE_CASSANDRA=1 a missing
+// node fails the run instead.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { existsSync, readFileSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..', '..');
+const required = process.env.CI === 'true' || process.env.AISLE_REQUIRE_CASSANDRA === '1';
+const env = { ...process.env };
+
+function have(command, args) {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  return result.status === 0 ? `${result.stdout}${result.stderr}` : undefined;
+}
+
+function prepareCassandra() {
+  if (env.AISLE_CASSANDRA_CONTACT_POINTS) return `using Cassandra at ${env.AISLE_CASSANDRA_CONTACT_POINTS}`;
+  const java = have('bash', [join(root, 'tools/cassandra/cassandra.sh'), 'java']);
+  const maven = have('mvn', ['-v']);
+  if (!java || !maven) {
+    const why = `Cassandra suites SKIPPED: ${!java ? 'no Java 17' : 'no Maven'} found. Install OpenJDK 17 and Maven (npm test then starts tools/cassandra), or set AISLE_CASSANDRA_CONTACT_POINTS=host:port.`;
+    if (required) {
+      console.error(`${why}\nCI=true / AISLE_REQUIRE_CASSANDRA=1: failing instead of skipping.`);
+      process.exit(1);
+    }
+    return why;
+  }
+  const started = spawnSync('bash', [join(root, 'tools/cassandra/cassandra.sh'), 'start'], { stdio: 'inherit', env });
+  if (started.status !== 0) {
+    console.error('Could not start the local Cassandra node (see above).');
+    process.exit(1);
+  }
+  env.AISLE_CASSANDRA_CONTACT_POINTS = `127.0.0.1:${env.AISLE_CASSANDRA_PORT || 9042}`;
+  return `using the local Cassandra node at ${env.AISLE_CASSANDRA_CONTACT_POINTS} (stop it with: npm run cassandra -- stop)`;
+}
+
+const cassandraNote = prepareCassandra();
+if (required) env.AISLE_REQUIRE_CASSANDRA = '1';
+console.log(`\n${cassandraNote}\n`);
+
+const args = ['nx', 'run-many', '-t', 'test', '--output-style=static', ...process.argv.slice(2)];
+const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
+
+// Sum the vitest JSON reports of every project into one closing line.
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const group of ['libs', 'services', 'tools']) {
+  for (const project of readdirSync(join(root, group))) {
+    const report = join(root, group, project, '.vitest-result.json');
+    if (!existsSync(report)) continue;
+    const result = JSON.parse(readFileSync(report, 'utf8'));
+    passed += result.numPassedTests;
+    failed += result.numFailedTests;
+    skipped += result.numPendingTests + result.numTodoTests;
+  }
+}
+console.log(`\n${cassandraNote}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(run.status === 0 && failed === 0 ? 0 : 1);

@@ -1,0 +1,101 @@
+// All four services as real processes over loopback, on the embedded SQLite store, with models
+// trained on a slice of the shipped data and promoted through the registry. Then faults: a hung,
+// a killed model service and a killed feature service, each leaving Rank answering on time.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkHealth, listServices } from '@aisle/grpc-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROBE_USER } from '../prepare';
+import { startStack, type Stack } from '../stack';
+import { expectWellFormed, rank, STATE, stateOf } from './rank-flow';
+import { SMALL_TRAINING, STACK_SLICE, TEST_RANKER_ENV } from './settings';
+
+describe('whole stack on the embedded store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aisle-e2e-'));
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ storeEnv: { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dir, 'aisle.db') }, limit: STACK_SLICE, trainArgs: SMALL_TRAINING, rankerEnv: TEST_RANKER_ENV });
+  }, 900_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every service answers health and lists its services through reflection', async () => {
+    const expected: [keyof Stack, string[]][] = [
+      ['features', ['aisle.features.v1.FeatureService', 'aisle.features.v1.ModelRegistryService', 'grpc.health.v1.Health']],
+      ['copurchase', ['aisle.copurchase.v1.CopurchaseService', 'grpc.health.v1.Health']],
+      ['affinity', ['aisle.affinity.v1.AffinityService', 'grpc.health.v1.Health']],
+      ['ranker', ['aisle.ranker.v1.RankerService', 'grpc.health.v1.Health']],
+    ];
+    for (const [name, services] of expected) {
+      const address = (stack[name] as { address: string }).address;
+      expect(await checkHealth(address), name).toBe('SERVING');
+      expect(await listServices(address), name).toEqual(services);
+    }
+  });
+
+  it('ranks a real customer with every source answering and says how', async () => {
+    const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10, context: { country: 'United Kingdom', timeUnixMs: 0 } });
+    expectWellFormed(response, 10);
+    expect(response.coldStart).toBe(false);
+    for (const source of ['features', 'copurchase', 'popular', 'affinity', 'catalog']) expect(stateOf(response, source), source).toBe(STATE.SOURCE_STATE_OK);
+    expect(response.models.map((model) => model.model).sort()).toEqual(['affinity', 'blend', 'copurchase']);
+    expect(response.models.every((model) => model.version !== '')).toBe(true);
+    // Co-purchase scores every candidate (Candidates or Score), whoever proposed it.
+    expect(response.items.some((item) => item.breakdown!.copurchase > 0)).toBe(true);
+    expect(response.items.some((item) => item.breakdown!.affinity > 0)).toBe(true);
+    expect(response.items.every((item) => item.description !== '')).toBe(true);
+  });
+
+  it('honours the caller’s exclusions and the new-products-only option', async () => {
+    const first = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+    const excluded = first.items.slice(0, 3).map((item) => item.productId);
+    const second = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10, excludeProductIds: excluded });
+    expect(second.items.map((item) => item.productId).filter((id) => excluded.includes(id))).toEqual([]);
+    const fresh = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10, options: { excludePurchased: true, explain: false } });
+    expect(fresh.items.every((item) => !item.candidateSources.includes('repeat'))).toBe(true);
+    expect(fresh.items.every((item) => item.breakdown!.repeat === 0)).toBe(true);
+  });
+
+  it('gives an unknown user a cold-start ranking, not an error', async () => {
+    const response = await rank(stack.ranker.address, { userId: 'nobody-we-know', k: 5 });
+    expect(response.coldStart).toBe(true);
+    expectWellFormed(response, 5);
+    expect(stateOf(response, 'copurchase')).toBe(STATE.SOURCE_STATE_SKIPPED);
+  });
+
+  it('answers on time with affinity TIMEOUT while the affinity service hangs', async () => {
+    stack.affinity.child.kill('SIGSTOP');
+    try {
+      // The client's deadline is above the ranker's budget: an answer proves the budget held.
+      const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 }, Number(TEST_RANKER_ENV.AISLE_RANK_BUDGET.replace('ms', '')) + 5000);
+      expect(stateOf(response, 'affinity')).toBe(STATE.SOURCE_STATE_TIMEOUT);
+      expect(stateOf(response, 'features')).toBe(STATE.SOURCE_STATE_OK);
+      expectWellFormed(response, 10);
+      expect(response.items.every((item) => item.breakdown!.affinity === 0)).toBe(true);
+    } finally {
+      stack.affinity.child.kill('SIGCONT');
+    }
+  });
+
+  it('still ranks with co-purchase FAILED when that service is killed', async () => {
+    stack.copurchase.child.kill('SIGKILL');
+    const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+    expect(stateOf(response, 'copurchase')).toBe(STATE.SOURCE_STATE_FAILED);
+    expect(stateOf(response, 'affinity')).toBe(STATE.SOURCE_STATE_OK);
+    expectWellFormed(response, 10);
+  });
+
+  it('falls back to cached popular products when the feature service is killed', async () => {
+    stack.features.child.kill('SIGKILL');
+    const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+    expect(stateOf(response, 'features')).toBe(STATE.SOURCE_STATE_FAILED);
+    expect(stateOf(response, 'popular')).toBe(STATE.SOURCE_STATE_FALLBACK);
+    expect(response.coldStart).toBe(true);
+    expect(response.items.length).toBe(10);
+  });
+});

@@ -1,0 +1,26 @@
+// Prints one real Rank answer: items with their score breakdown, per-source statuses, model
+// versions and stage timings — what a backend gets back, made readable.
+import { common } from '@aisle/contracts';
+import { createRankerClient } from '@aisle/ranker-client';
+
+const STATES = Object.fromEntries(Object.entries(common.SourceState).map(([name, value]) => [value, name.replace('SOURCE_STATE_', '')]));
+
+export async function showRecommendation(rankerAddress: string, userId = '17850', k = 10): Promise<void> {
+  const client = createRankerClient(rankerAddress, { timeoutMs: 2000 });
+  try {
+    const response = await client.rank({ userId, k, context: { country: 'United Kingdom', timeUnixMs: 0 } });
+    console.log(`\nRank(user_id=${userId}, k=${k})${response.coldStart ? '  [cold start: no history for this user]' : ''}`);
+    console.log('   #  product   score   copurch  affinity  popular  repeat  context  description');
+    response.items.forEach((item, index) => {
+      const b = item.breakdown!;
+      const cells = [item.score, b.copurchase, b.affinity, b.popularity, b.repeat, b.context].map((value) => value.toFixed(3).padStart(7));
+      console.log(`  ${String(index + 1).padStart(2)}  ${item.productId.padEnd(8)} ${cells.join('  ')}  ${item.description}`);
+    });
+    console.log(`  sources: ${response.sources.map((source) => `${source.source}=${STATES[source.state]}`).join(', ')}`);
+    console.log(`  models:  ${response.models.map((model) => `${model.model}@${model.version}`).join(', ')}`);
+    console.log(`  timings: ${response.timings.map((timing) => `${timing.stage} ${timing.ms.toFixed(1)}ms`).join(', ')}; feature age ${response.featureAgeMs} ms`);
+    if (response.traceId) console.log(`  trace:   ${response.traceId}`);
+  } finally {
+    client.close();
+  }
+}
