@@ -3,7 +3,8 @@
 # tarball: the server jars come from Maven Central (pom.xml beside this script) and the daemon is started from a
 # classpath with a Java 17 JVM. See README.md.
 #
-#   cassandra.sh install | start | stop | restart | status | logs [-f] [N] | reset | help
+#   cassandra.sh install | start | stop | restart | status | logs [-f] [N] | reset | java | help
+#   (java: prints the JDK a start would use, exit 1 when there is none: npm test asks it first)
 #
 # Environment (defaults in brackets):
 #   AISLE_CASSANDRA_HOME           node folder: config, data, commit log, logs, pid file [tools/cassandra/.cache/node]
@@ -507,6 +508,7 @@ main() {
     status) cmd_status ;;
     logs) cmd_logs "$@" ;;
     reset) cmd_reset ;;
+    java) select_java; printf '%s\n' "$JAVA_BIN" ;;
     help|-h|--help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadLines, type IngestFn } from './load';
 import { LineNumbering, skipReason } from './to-lines';
 
-const SLICE = 20_000;
+// The whole shipped file (541,909 records): the issue asks that loading it twice equals loading it once.
+const RECORDS = 541_909;
 
 describe('line ids and cleaning', () => {
   it('numbers lines within their invoice, deterministically', () => {
@@ -26,7 +27,7 @@ describe('line ids and cleaning', () => {
   });
 });
 
-describe(`loading a slice of the dataset (${SLICE} records) twice`, () => {
+describe('loading the whole dataset twice', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aisle-load-'));
   const store = new SqliteStore(join(dir, 'store.db'));
   afterAll(async () => {
@@ -49,27 +50,25 @@ describe(`loading a slice of the dataset (${SLICE} records) twice`, () => {
     };
   }
 
-  it('leaves the same features as loading it once', async () => {
-    const first = await loadLines(readRetailLines(), ingest, { batchSize: 1000, concurrency: 2, limit: SLICE });
-    expect(first.read).toBe(SLICE);
-    expect(first.sent).toBeGreaterThan(SLICE / 2);
+  it('leaves the same features as loading it once', { timeout: 600_000 }, async () => {
+    const first = await loadLines(readRetailLines(), ingest, { batchSize: 5000, concurrency: 2 });
+    expect(first.read).toBe(RECORDS);
+    expect(first.sent).toBe(396_337); // the protocol's clean lines (libs/retail-data verifies this count)
     expect(first.applied).toBe(first.sent);
     expect(first.skipped.cancellation).toBeGreaterThan(0);
     expect(first.skipped.anonymous).toBeGreaterThan(0);
 
     const users = new Set<string>();
     const products = new Set<string>();
-    let read = 0;
     for await (const line of readRetailLines()) {
-      if (read++ >= SLICE) break;
       if (line.customerId) users.add(line.customerId);
       products.add(line.stockCode);
     }
     const once = await snapshot([...users], [...products]);
     expect(once.popular.length).toBeGreaterThan(100);
 
-    const second = await loadLines(readRetailLines(), ingest, { batchSize: 1000, concurrency: 2, limit: SLICE });
-    expect(second).toMatchObject({ read: SLICE, sent: first.sent, applied: 0, duplicates: first.sent });
+    const second = await loadLines(readRetailLines(), ingest, { batchSize: 5000, concurrency: 2 });
+    expect(second).toMatchObject({ read: RECORDS, sent: first.sent, applied: 0, duplicates: first.sent });
     const twice = await snapshot([...users], [...products]);
     // lastWriteUnixMs is compared too: equal means the reload rewrote no row at all.
     expect(twice).toEqual(once);
