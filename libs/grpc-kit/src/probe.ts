@@ -38,8 +38,8 @@ export function checkHealth(address: string, service = '', timeoutMs = 5000): Pr
   });
 }
 
-/** Service names listed by grpc.reflection.v1 ServerReflectionInfo, sorted. */
-export function listServices(address: string, timeoutMs = 5000): Promise<string[]> {
+/** One request/response exchange on grpc.reflection.v1 ServerReflectionInfo. */
+function reflect(address: string, request: Record<string, string>, timeoutMs: number): Promise<ReflectionResponse> {
   const root = loadPackageDefinition(loadSync(REFLECTION_PROTO, { keepCase: true }));
   const client = new (constructorAt(root, 'grpc.reflection.v1.ServerReflection'))(address, credentials.createInsecure()) as unknown as ReflectionClient;
   return new Promise((resolve, reject) => {
@@ -48,32 +48,24 @@ export function listServices(address: string, timeoutMs = 5000): Promise<string[
       stream.end();
       client.close();
       if (response.error_response) reject(new Error(response.error_response.error_message));
-      else resolve((response.list_services_response?.service ?? []).map((entry) => entry.name).sort());
+      else resolve(response);
     });
     stream.on('error', (error: Error) => {
       client.close();
       reject(error);
     });
-    stream.write({ list_services: '' });
+    stream.write(request);
   });
 }
 
+/** Service names listed by reflection, sorted. */
+export async function listServices(address: string, timeoutMs = 5000): Promise<string[]> {
+  const response = await reflect(address, { list_services: '' }, timeoutMs);
+  return (response.list_services_response?.service ?? []).map((entry) => entry.name).sort();
+}
+
 /** Asks reflection for the files defining `symbol` and returns how many descriptors came back. */
-export function fileContainingSymbol(address: string, symbol: string, timeoutMs = 5000): Promise<number> {
-  const root = loadPackageDefinition(loadSync(REFLECTION_PROTO, { keepCase: true }));
-  const client = new (constructorAt(root, 'grpc.reflection.v1.ServerReflection'))(address, credentials.createInsecure()) as unknown as ReflectionClient;
-  return new Promise((resolve, reject) => {
-    const stream = client.ServerReflectionInfo({ deadline: Date.now() + timeoutMs });
-    stream.on('data', (response: ReflectionResponse) => {
-      stream.end();
-      client.close();
-      if (response.error_response) reject(new Error(response.error_response.error_message));
-      else resolve(response.file_descriptor_response?.file_descriptor_proto.length ?? 0);
-    });
-    stream.on('error', (error: Error) => {
-      client.close();
-      reject(error);
-    });
-    stream.write({ file_containing_symbol: symbol });
-  });
+export async function fileContainingSymbol(address: string, symbol: string, timeoutMs = 5000): Promise<number> {
+  const response = await reflect(address, { file_containing_symbol: symbol }, timeoutMs);
+  return response.file_descriptor_response?.file_descriptor_proto.length ?? 0;
 }

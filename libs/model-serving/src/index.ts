@@ -7,3 +7,5 @@ export { grpcModelSource } from './grpc-source';
 export type { GrpcModelSourceOptions } from './grpc-source';
 export { HotSwapModel } from './hot-swap';
 export type { HotSwapOptions, LoadedModel, RefreshOutcome } from './hot-swap';
+export { loadRegistrySettings, registrySource } from './registry-settings';
+export type { RegistrySettings } from './registry-settings';

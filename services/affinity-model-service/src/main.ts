@@ -2,10 +2,9 @@
 // (hot-swapped) → server.
 import './instrumentation';
 import { loadServerSettings } from '@aisle/config';
-import { registry } from '@aisle/contracts';
-import { createClient, runMain, startService } from '@aisle/grpc-kit';
-import { grpcModelSource, HotSwapModel } from '@aisle/model-serving';
-import { createLogger, shutdownTelemetry } from '@aisle/telemetry';
+import { runMain, startService } from '@aisle/grpc-kit';
+import { HotSwapModel, registrySource } from '@aisle/model-serving';
+import { createLogger } from '@aisle/telemetry';
 import { fileModelSource } from './adapters/file-source';
 import { loadAffinityModel } from './adapters/model-loader';
 import { affinityService } from './server';
@@ -16,15 +15,10 @@ const logger = createLogger('affinity-model-service');
 runMain(logger, async () => {
   const settings = loadServerSettings('affinity');
   const own = loadAffinitySettings();
-  const client = own.modelFile
-    ? undefined
-    : createClient(registry.ModelRegistryServiceClient, own.registryAddress, {
-        service: 'aisle.features.v1.ModelRegistryService',
-        idempotentMethods: ['GetModelVersion', 'FetchArtifact'],
-      });
+  const registry = own.modelFile ? undefined : registrySource(own.registryAddress);
   const model = await HotSwapModel.start({
     model: own.modelName,
-    source: client ? grpcModelSource(client) : fileModelSource(own.modelFile, own.modelName),
+    source: registry ? registry.source : fileModelSource(own.modelFile, own.modelName),
     load: (bytes) => loadAffinityModel(bytes, own.engine, own.explanations),
     dispose: (old) => old.dispose(),
     pollIntervalMs: own.pollIntervalMs,
@@ -37,8 +31,7 @@ runMain(logger, async () => {
     services: [affinityService(model)],
     onStopped: async () => {
       await model.stop();
-      client?.close();
-      await shutdownTelemetry();
+      registry?.close();
     },
   });
 });
