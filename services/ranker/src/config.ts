@@ -1,4 +1,11 @@
+import { join } from 'node:path';
 import { defaultAddress, duration, integer, loadConfig, text } from '@aisle/config';
+
+/**
+ * The blend learned on OR-temporal-v1's validation window (2011-10-10 to 2011-11-09) by
+ * tools/evaluate; "builtin" selects the hand-set DEFAULT_BLEND instead.
+ */
+export const LEARNED_BLEND_FILE = join(__dirname, '..', 'blend', 'learned.json');
 
 /** The ranker's own settings (listening settings come from loadServerSettings('ranker')). */
 export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -14,8 +21,8 @@ export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
       AISLE_RANK_MERGE_RESERVE: duration(5, { min: 0, max: 1000 }),
       AISLE_RANK_MAX_PER_FAMILY: integer(2, { min: 1, max: 100 }),
       AISLE_POPULAR_CACHE_TTL: duration(3_600_000, { min: 1000 }),
-      /** Optional JSON file with blend weights, used until a blend model is registered. */
-      AISLE_BLEND_FILE: text(''),
+      /** JSON blend weights ({ version, weights }); "builtin" for DEFAULT_BLEND. */
+      AISLE_BLEND_FILE: text(LEARNED_BLEND_FILE),
     },
     env,
   );

@@ -1,6 +1,6 @@
-// The blend: a weighted sum of the candidate signals. Weights are a model like the others (learned
-// on a validation window by the training pipeline and registered as "blend"); until one is
-// registered, DEFAULT_BLEND stands in and the response says so.
+// The blend: a weighted sum of the candidate signals. The weights are learned on a validation window
+// (tools/evaluate fits them; services/ranker/blend/learned.json is what ships); DEFAULT_BLEND is the
+// hand-set fallback, reported as blend@default.
 import type { CandidateSignals } from './signals';
 
 export const BLEND_PARTS = ['copurchase', 'affinity', 'popularity', 'repeat', 'context'] as const;
@@ -8,7 +8,7 @@ export type BlendPart = (typeof BLEND_PARTS)[number];
 export type BlendWeights = Record<BlendPart, number>;
 export type Breakdown = Record<BlendPart, number>;
 
-/** Hand-set weights used only when no blend model is registered. */
+/** Hand-set weights, used with AISLE_BLEND_FILE=builtin. */
 export const DEFAULT_BLEND: BlendWeights = { copurchase: 0.25, affinity: 0.45, popularity: 0.05, repeat: 0.2, context: 0.05 };
 
 export function validateWeights(weights: Partial<Record<string, unknown>>): BlendWeights {

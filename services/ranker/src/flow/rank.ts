@@ -31,7 +31,7 @@ export interface RankSettings {
 
 export interface Blend {
   weights: BlendWeights;
-  /** Registered blend version; '' for the built-in defaults. */
+  /** Version of the learned blend in use; '' for the hand-set DEFAULT_BLEND. */
   version: string;
 }
 
