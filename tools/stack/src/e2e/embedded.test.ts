@@ -1,6 +1,6 @@
 // All four services as real processes over loopback, on the embedded SQLite store, with models
-// trained on a slice of the shipped data and promoted through the registry. Then faults: a hung,
-// a killed model service and a killed feature service, each leaving Rank answering on time.
+// trained on a slice of the shipped data and promoted through the registry. Then faults: each
+// downstream hung, then each killed, every time leaving Rank answering within its budget.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,9 @@ import { PROBE_USER } from '../prepare';
 import { startStack, type Stack } from '../stack';
 import { expectWellFormed, rank, STATE, stateOf } from './rank-flow';
 import { SMALL_TRAINING, STACK_SLICE, TEST_RANKER_ENV } from './settings';
+
+// The client's deadline in the hang tests is above the ranker's budget: an answer proves the budget held.
+const RANK_BUDGET_MS = Number(TEST_RANKER_ENV.AISLE_RANK_BUDGET.replace('ms', ''));
 
 describe('whole stack on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aisle-e2e-'));
@@ -71,8 +74,7 @@ describe('whole stack on the embedded store', () => {
   it('answers on time with affinity TIMEOUT while the affinity service hangs', async () => {
     stack.affinity.child.kill('SIGSTOP');
     try {
-      // The client's deadline is above the ranker's budget: an answer proves the budget held.
-      const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 }, Number(TEST_RANKER_ENV.AISLE_RANK_BUDGET.replace('ms', '')) + 5000);
+      const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 }, RANK_BUDGET_MS + 5000);
       expect(stateOf(response, 'affinity')).toBe(STATE.SOURCE_STATE_TIMEOUT);
       expect(stateOf(response, 'features')).toBe(STATE.SOURCE_STATE_OK);
       expectWellFormed(response, 10);
@@ -82,11 +84,45 @@ describe('whole stack on the embedded store', () => {
     }
   });
 
+  it('answers on time with co-purchase TIMEOUT while the co-purchase service hangs', async () => {
+    stack.copurchase.child.kill('SIGSTOP');
+    try {
+      const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 }, RANK_BUDGET_MS + 5000);
+      expect(stateOf(response, 'copurchase')).toBe(STATE.SOURCE_STATE_TIMEOUT);
+      expect(stateOf(response, 'affinity')).toBe(STATE.SOURCE_STATE_OK);
+      expectWellFormed(response, 10);
+      expect(response.items.every((item) => item.breakdown!.copurchase === 0)).toBe(true);
+    } finally {
+      stack.copurchase.child.kill('SIGCONT');
+    }
+  });
+
+  it('answers on time from the popular cache while the feature service hangs', async () => {
+    stack.features.child.kill('SIGSTOP');
+    try {
+      const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 }, RANK_BUDGET_MS + 5000);
+      expect(stateOf(response, 'features')).toBe(STATE.SOURCE_STATE_TIMEOUT);
+      expect(stateOf(response, 'popular')).toBe(STATE.SOURCE_STATE_FALLBACK);
+      expect(response.coldStart).toBe(true);
+      expect(response.items.length).toBe(10);
+    } finally {
+      stack.features.child.kill('SIGCONT');
+    }
+  });
+
+  it('still ranks with affinity FAILED when that service is killed', async () => {
+    stack.affinity.child.kill('SIGKILL');
+    const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+    expect(stateOf(response, 'affinity')).toBe(STATE.SOURCE_STATE_FAILED);
+    expect(stateOf(response, 'features')).toBe(STATE.SOURCE_STATE_OK);
+    expectWellFormed(response, 10);
+  });
+
   it('still ranks with co-purchase FAILED when that service is killed', async () => {
     stack.copurchase.child.kill('SIGKILL');
     const response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
     expect(stateOf(response, 'copurchase')).toBe(STATE.SOURCE_STATE_FAILED);
-    expect(stateOf(response, 'affinity')).toBe(STATE.SOURCE_STATE_OK);
+    expect(stateOf(response, 'features')).toBe(STATE.SOURCE_STATE_OK);
     expectWellFormed(response, 10);
   });
 
