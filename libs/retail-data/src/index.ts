@@ -22,3 +22,5 @@ export { popular, recentPopular, type PopularOptions, type RecentPopularOptions 
 export { repeat, type RepeatOptions } from './baselines/repeat';
 export { itemKnn, type ItemKnnOptions } from './baselines/item-knn';
 export { cosineNeighbors, type CosineNeighbors } from './baselines/cosine-neighbors';
+
+export { LineNumbering, toTransactionLine, type TransactionLineFields } from './transaction-lines';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { features } from '@aisle/contracts';
 import { createClient, unaryCall } from '@aisle/grpc-kit';
 import { startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit/testing';
-import type { RetailLine } from '@aisle/retail-data';
+import { LineNumbering, toTransactionLine, type RetailLine } from '@aisle/retail-data';
 
 export const root = join(__dirname, '..', '..', '..');
 const main = (service: string) => join(root, 'services', service, 'dist', 'main.js');
@@ -109,12 +109,8 @@ export class Services {
 
 /** Line ids as the dataset loader numbers them: "<invoice>:<n>", n counting every line of the invoice in file order. */
 export function lineIds(lines: readonly RetailLine[]): string[] {
-  const seen = new Map<string, number>();
-  return lines.map((line) => {
-    const n = (seen.get(line.invoiceNo) ?? 0) + 1;
-    seen.set(line.invoiceNo, n);
-    return `${line.invoiceNo}:${n}`;
-  });
+  const numbering = new LineNumbering();
+  return lines.map((line) => numbering.next(line.invoiceNo));
 }
 
 /** Ingests the selected lines through the feature service's Ingest, a few batches in flight. */
@@ -125,17 +121,7 @@ export async function ingest(address: string, lines: readonly RetailLine[], ids:
   let batch: features.TransactionLine[] = [];
   lines.forEach((line, index) => {
     if (!keep(line)) return;
-    batch.push({
-      lineId: ids[index]!,
-      invoiceNo: line.invoiceNo,
-      productId: line.stockCode,
-      description: line.description,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      timeUnixMs: line.invoiceDate,
-      userId: line.customerId ?? '',
-      country: line.country,
-    });
+    batch.push(toTransactionLine(line, ids[index]!));
     if (batch.length >= 2000) {
       batches.push(batch);
       batch = [];

@@ -1,7 +1,7 @@
 // Streams a dataset into Ingest in batches, several batches in flight, and tallies the outcome.
-import type { RetailLine } from '@aisle/retail-data';
+import { LineNumbering, toTransactionLine, type RetailLine } from '@aisle/retail-data';
 import type { features } from '@aisle/contracts';
-import { LineNumbering, skipReason, toIngestLine, type SkipReason } from './to-lines';
+import { skipReason, type SkipReason } from './to-lines';
 
 export type IngestFn = (lines: features.TransactionLine[]) => Promise<Pick<features.IngestResponse, 'applied' | 'duplicates' | 'rejected'>>;
 
@@ -53,7 +53,7 @@ export async function loadLines(source: AsyncIterable<RetailLine>, ingest: Inges
       tally.skipped[reason]++;
       continue;
     }
-    batch.push(toIngestLine(line, lineId));
+    batch.push(toTransactionLine(line, lineId));
     if (batch.length >= options.batchSize) {
       await dispatch(batch);
       batch = [];
