@@ -3,19 +3,10 @@
 import { loadStoreConfig } from '../config';
 import { openStore } from '../open';
 import type { FeatureStore } from '../store';
-import type { ModelVersionInfo } from '../types';
+import type { ModelVersionInfo, ModelVersionInput } from '../types';
 
-/** The registry metadata a trainer produces (aisle.common.v1.ModelInfo, structurally). */
-export interface TrainedModelInfo {
-  id?: { model: string; version: string };
-  trainStartUnixMs: number;
-  trainEndUnixMs: number;
-  trainingRows: number;
-  inputHash: string;
-  codeVersion: string;
-  parameters: Record<string, string>;
-  metrics: Record<string, number>;
-}
+/** The registry metadata a trainer produces (aisle.common.v1.ModelInfo, structurally): name and version under `id`. */
+export type TrainedModelInfo = Omit<ModelVersionInput, 'model' | 'version'> & { id?: { model: string; version: string } };
 
 export interface PublishOptions {
   promote: boolean;
