@@ -790,10 +790,23 @@ export const GetModelInfoResponse: MessageFns<GetModelInfoResponse> = {
 /**
  * AffinityService predicts how likely a user is to buy each candidate product soon, from the
  * user's history, the product's popularity and the request context, with an XGBoost model.
+ *
+ * Errors every RPC may return: INVALID_ARGUMENT when the request is bad, with details starting with
+ * the offending field's name (also sent as the `x-invalid-field` trailer), "request" when the bytes
+ * are not a valid message or carry fields this contract does not define; RESOURCE_EXHAUSTED when the
+ * request is over 4 MiB or the server is at its concurrency limit (retry with backoff); DEADLINE_EXCEEDED
+ * when the caller's deadline passes first; UNAVAILABLE while the server drains or cannot reach its
+ * dependencies; UNAUTHENTICATED (missing or unknown credentials) and PERMISSION_DENIED (a known caller
+ * not allowed the method) when the server checks callers.
  */
 export type AffinityServiceService = typeof AffinityServiceService;
 export const AffinityServiceService = {
-  /** Purchase probability per candidate, with the features that moved it most. */
+  /**
+   * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
+   * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
+   * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
+   * (over 5,000 entries).
+   */
   score: {
     path: "/aisle.affinity.v1.AffinityService/Score" as const,
     requestStream: false as const,
@@ -803,7 +816,7 @@ export const AffinityServiceService = {
     responseSerialize: (value: ScoreResponse): Buffer => Buffer.from(ScoreResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ScoreResponse => ScoreResponse.decode(value),
   },
-  /** The model version being served. */
+  /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
   getModelInfo: {
     path: "/aisle.affinity.v1.AffinityService/GetModelInfo" as const,
     requestStream: false as const,
@@ -817,14 +830,24 @@ export const AffinityServiceService = {
 } as const;
 
 export interface AffinityServiceServer extends UntypedServiceImplementation {
-  /** Purchase probability per candidate, with the features that moved it most. */
+  /**
+   * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
+   * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
+   * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
+   * (over 5,000 entries).
+   */
   score: handleUnaryCall<ScoreRequest, ScoreResponse>;
-  /** The model version being served. */
+  /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
   getModelInfo: handleUnaryCall<GetModelInfoRequest, GetModelInfoResponse>;
 }
 
 export interface AffinityServiceClient extends Client {
-  /** Purchase probability per candidate, with the features that moved it most. */
+  /**
+   * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
+   * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
+   * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
+   * (over 5,000 entries).
+   */
   score(
     request: ScoreRequest,
     callback: (error: ServiceError | null, response: ScoreResponse) => void,
@@ -840,7 +863,7 @@ export interface AffinityServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ScoreResponse) => void,
   ): ClientUnaryCall;
-  /** The model version being served. */
+  /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
   getModelInfo(
     request: GetModelInfoRequest,
     callback: (error: ServiceError | null, response: GetModelInfoResponse) => void,

@@ -114,9 +114,9 @@ export interface UserProfile {
   lastSeenUnixMs: number;
   /** Number of distinct invoices (frequency). */
   invoiceCount: number;
-  /** Sum of quantity over all lines. */
+  /** Sum of quantity over all lines; negative when returns outweigh purchases. */
   totalQuantity: number;
-  /** Sum of quantity × unit price over all lines (monetary value). */
+  /** Sum of quantity × unit price over all lines (monetary value); negative when returns outweigh purchases. */
   monetary: number;
   /** Number of distinct products bought. */
   distinctProducts: number;
@@ -129,13 +129,13 @@ export interface UserProductStats {
   productId: string;
   /** Number of distinct invoices containing the product. */
   invoiceCount: number;
-  /** Sum of quantity bought. */
+  /** Sum of quantity bought, net of returns (may be negative). */
   totalQuantity: number;
   /** Time of the first purchase of the product, ms since the epoch. */
   firstUnixMs: number;
   /** Time of the latest purchase of the product, ms since the epoch. */
   lastUnixMs: number;
-  /** Sum of quantity × unit price. */
+  /** Sum of quantity × unit price, net of returns (may be negative). */
   spend: number;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
@@ -155,7 +155,7 @@ export interface SourceStatus {
 
 /** Identity of the model version that served (part of) an answer. */
 export interface ModelVersion {
-  /** Model name: "copurchase", "affinity" or "blend". */
+  /** Model name: "copurchase", "affinity" or "blend" (the ranker's blend weights). */
   model: string;
   /** Version id as registered in the model registry. */
   version: string;
@@ -190,6 +190,20 @@ export interface ModelInfo {
   stage: string;
   /** When the serving process loaded this version, ms since the epoch (0 when not loaded). */
   loadedUnixMs: number;
+  /**
+   * Who last made this version production (a promotion, or a roll-back to it). Set by the registry
+   * (ModelRegistryService) once the version has been production; absent otherwise, and absent where
+   * the sender does not know it (a model service's GetModelInfo).
+   */
+  promotedBy?:
+    | string
+    | undefined;
+  /** When this version last became production, ms since the epoch; present with promoted_by. */
+  promotedUnixMs?:
+    | number
+    | undefined;
+  /** Size of the artifact in bytes; set by the registry. */
+  sizeBytes?: number | undefined;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -1196,6 +1210,9 @@ function createBaseModelInfo(): ModelInfo {
     checksum: "",
     stage: "",
     loadedUnixMs: 0,
+    promotedBy: undefined,
+    promotedUnixMs: undefined,
+    sizeBytes: undefined,
     _unknownFields: {},
   };
 }
@@ -1237,6 +1254,15 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     }
     if (message.loadedUnixMs !== 0) {
       writer.uint32(96).int64(message.loadedUnixMs);
+    }
+    if (message.promotedBy !== undefined) {
+      writer.uint32(106).string(message.promotedBy);
+    }
+    if (message.promotedUnixMs !== undefined) {
+      writer.uint32(112).int64(message.promotedUnixMs);
+    }
+    if (message.sizeBytes !== undefined) {
+      writer.uint32(120).int64(message.sizeBytes);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -1364,6 +1390,30 @@ export const ModelInfo: MessageFns<ModelInfo> = {
             message.loadedUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.promotedBy = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.promotedUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1452,6 +1502,21 @@ export const ModelInfo: MessageFns<ModelInfo> = {
         : isSet(object.loaded_unix_ms)
         ? globalThis.Number(object.loaded_unix_ms)
         : 0,
+      promotedBy: isSet(object.promotedBy)
+        ? globalThis.String(object.promotedBy)
+        : isSet(object.promoted_by)
+        ? globalThis.String(object.promoted_by)
+        : undefined,
+      promotedUnixMs: isSet(object.promotedUnixMs)
+        ? globalThis.Number(object.promotedUnixMs)
+        : isSet(object.promoted_unix_ms)
+        ? globalThis.Number(object.promoted_unix_ms)
+        : undefined,
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : undefined,
     };
   },
 
@@ -1505,6 +1570,15 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     if (message.loadedUnixMs !== 0) {
       obj.loadedUnixMs = Math.round(message.loadedUnixMs);
     }
+    if (message.promotedBy !== undefined) {
+      obj.promotedBy = message.promotedBy;
+    }
+    if (message.promotedUnixMs !== undefined) {
+      obj.promotedUnixMs = Math.round(message.promotedUnixMs);
+    }
+    if (message.sizeBytes !== undefined) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
     return obj;
   },
 
@@ -1541,6 +1615,9 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     message.checksum = object.checksum ?? "";
     message.stage = object.stage ?? "";
     message.loadedUnixMs = object.loadedUnixMs ?? 0;
+    message.promotedBy = object.promotedBy ?? undefined;
+    message.promotedUnixMs = object.promotedUnixMs ?? undefined;
+    message.sizeBytes = object.sizeBytes ?? undefined;
     return message;
   },
 };

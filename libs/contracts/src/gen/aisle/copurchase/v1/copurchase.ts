@@ -706,12 +706,22 @@ export const GetModelInfoResponse: MessageFns<GetModelInfoResponse> = {
 /**
  * CopurchaseService answers "what is bought together with these products" from product embeddings
  * learned on invoices (baskets).
+ *
+ * Errors every RPC may return: INVALID_ARGUMENT when the request is bad, with details starting with
+ * the offending field's name (also sent as the `x-invalid-field` trailer), "request" when the bytes
+ * are not a valid message or carry fields this contract does not define; RESOURCE_EXHAUSTED when the
+ * request is over 4 MiB or the server is at its concurrency limit (retry with backoff); DEADLINE_EXCEEDED
+ * when the caller's deadline passes first; UNAVAILABLE while the server drains or cannot reach its
+ * dependencies; UNAUTHENTICATED (missing or unknown credentials) and PERMISSION_DENIED (a known caller
+ * not allowed the method) when the server checks callers.
  */
 export type CopurchaseServiceService = typeof CopurchaseServiceService;
 export const CopurchaseServiceService = {
   /**
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
+   * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
+   * or negative), `limit` or `exclude_product_ids`.
    */
   candidates: {
     path: "/aisle.copurchase.v1.CopurchaseService/Candidates" as const,
@@ -722,7 +732,11 @@ export const CopurchaseServiceService = {
     responseSerialize: (value: CandidatesResponse): Buffer => Buffer.from(CandidatesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CandidatesResponse => CandidatesResponse.decode(value),
   },
-  /** Co-purchase score of given candidate products with respect to the seeds. */
+  /**
+   * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
+   * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
+   * or `candidate_ids` (over 1,000, or an empty or invalid id).
+   */
   score: {
     path: "/aisle.copurchase.v1.CopurchaseService/Score" as const,
     requestStream: false as const,
@@ -732,7 +746,7 @@ export const CopurchaseServiceService = {
     responseSerialize: (value: ScoreResponse): Buffer => Buffer.from(ScoreResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ScoreResponse => ScoreResponse.decode(value),
   },
-  /** The model version being served. */
+  /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
   getModelInfo: {
     path: "/aisle.copurchase.v1.CopurchaseService/GetModelInfo" as const,
     requestStream: false as const,
@@ -749,11 +763,17 @@ export interface CopurchaseServiceServer extends UntypedServiceImplementation {
   /**
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
+   * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
+   * or negative), `limit` or `exclude_product_ids`.
    */
   candidates: handleUnaryCall<CandidatesRequest, CandidatesResponse>;
-  /** Co-purchase score of given candidate products with respect to the seeds. */
+  /**
+   * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
+   * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
+   * or `candidate_ids` (over 1,000, or an empty or invalid id).
+   */
   score: handleUnaryCall<ScoreRequest, ScoreResponse>;
-  /** The model version being served. */
+  /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
   getModelInfo: handleUnaryCall<GetModelInfoRequest, GetModelInfoResponse>;
 }
 
@@ -761,6 +781,8 @@ export interface CopurchaseServiceClient extends Client {
   /**
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
+   * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
+   * or negative), `limit` or `exclude_product_ids`.
    */
   candidates(
     request: CandidatesRequest,
@@ -777,7 +799,11 @@ export interface CopurchaseServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CandidatesResponse) => void,
   ): ClientUnaryCall;
-  /** Co-purchase score of given candidate products with respect to the seeds. */
+  /**
+   * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
+   * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
+   * or `candidate_ids` (over 1,000, or an empty or invalid id).
+   */
   score(
     request: ScoreRequest,
     callback: (error: ServiceError | null, response: ScoreResponse) => void,
@@ -793,7 +819,7 @@ export interface CopurchaseServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ScoreResponse) => void,
   ): ClientUnaryCall;
-  /** The model version being served. */
+  /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
   getModelInfo(
     request: GetModelInfoRequest,
     callback: (error: ServiceError | null, response: GetModelInfoResponse) => void,

@@ -2184,12 +2184,21 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
 /**
  * FeatureService owns every fact the models and the ranker read: users, products, user×product
  * history, popularity and the transaction log. Writes are idempotent and durable once acknowledged.
+ *
+ * Errors every RPC may return: INVALID_ARGUMENT when the request is bad, with details starting with
+ * the offending field's name (also sent as the `x-invalid-field` trailer), "request" when the bytes
+ * are not a valid message or carry fields this contract does not define; RESOURCE_EXHAUSTED when the
+ * request is over 4 MiB or the server is at its concurrency limit (retry with backoff); DEADLINE_EXCEEDED
+ * when the caller's deadline passes first; UNAVAILABLE while the server drains or cannot reach its
+ * dependencies; UNAUTHENTICATED (missing or unknown credentials) and PERMISSION_DENIED (a known caller
+ * not allowed the method) when the server checks callers.
  */
 export type FeatureServiceService = typeof FeatureServiceService;
 export const FeatureServiceService = {
   /**
    * Profile, recent purchases and bought set of one user. An unknown user is not an error: the
-   * response has `known = false` and an empty profile.
+   * response has `known = false` and an empty profile. INVALID_ARGUMENT names `user_id` or
+   * `recent_limit`; UNAVAILABLE when the store cannot be reached (safe to retry).
    */
   getUserContext: {
     path: "/aisle.features.v1.FeatureService/GetUserContext" as const,
@@ -2202,7 +2211,11 @@ export const FeatureServiceService = {
       Buffer.from(GetUserContextResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetUserContextResponse => GetUserContextResponse.decode(value),
   },
-  /** Attributes and popularity of many products in one call. Unknown ids are listed, not an error. */
+  /**
+   * Attributes and popularity of many products in one call. Unknown ids are listed, not an error;
+   * duplicates are answered once. INVALID_ARGUMENT names `product_ids` (over 1,000) or
+   * `product_ids[i]` (empty, over 64 characters or with control characters).
+   */
   batchGetProducts: {
     path: "/aisle.features.v1.FeatureService/BatchGetProducts" as const,
     requestStream: false as const,
@@ -2214,7 +2227,11 @@ export const FeatureServiceService = {
       Buffer.from(BatchGetProductsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): BatchGetProductsResponse => BatchGetProductsResponse.decode(value),
   },
-  /** Most popular products, globally or in one country, over a time window. */
+  /**
+   * Most popular products, globally or in one country, over a time window. INVALID_ARGUMENT names
+   * `limit`, `window` (a value this contract does not define) or `context.country` (over 64
+   * characters or with control characters).
+   */
   popular: {
     path: "/aisle.features.v1.FeatureService/Popular" as const,
     requestStream: false as const,
@@ -2227,7 +2244,9 @@ export const FeatureServiceService = {
   /**
    * Applies a batch of transaction lines. Valid lines are applied, invalid ones are rejected with a
    * reason; a line whose id was already applied changes nothing. The response is sent only after
-   * every applied line is durable, so a retried batch is always safe.
+   * every applied line is durable, so a retried batch is always safe. INVALID_ARGUMENT names `lines`
+   * (none or over 5,000) or, when no line is valid, the first bad line's field (e.g.
+   * `lines[0].quantity`); UNAVAILABLE when the store cannot be reached (nothing acknowledged: retry).
    */
   ingest: {
     path: "/aisle.features.v1.FeatureService/Ingest" as const,
@@ -2238,7 +2257,10 @@ export const FeatureServiceService = {
     responseSerialize: (value: IngestResponse): Buffer => Buffer.from(IngestResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): IngestResponse => IngestResponse.decode(value),
   },
-  /** Removes every row about one user (profile, purchases, aggregates, transaction log entries). */
+  /**
+   * Removes every row about one user (profile, purchases, aggregates, transaction log entries).
+   * An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
+   */
   eraseUser: {
     path: "/aisle.features.v1.FeatureService/EraseUser" as const,
     requestStream: false as const,
@@ -2253,27 +2275,42 @@ export const FeatureServiceService = {
 export interface FeatureServiceServer extends UntypedServiceImplementation {
   /**
    * Profile, recent purchases and bought set of one user. An unknown user is not an error: the
-   * response has `known = false` and an empty profile.
+   * response has `known = false` and an empty profile. INVALID_ARGUMENT names `user_id` or
+   * `recent_limit`; UNAVAILABLE when the store cannot be reached (safe to retry).
    */
   getUserContext: handleUnaryCall<GetUserContextRequest, GetUserContextResponse>;
-  /** Attributes and popularity of many products in one call. Unknown ids are listed, not an error. */
+  /**
+   * Attributes and popularity of many products in one call. Unknown ids are listed, not an error;
+   * duplicates are answered once. INVALID_ARGUMENT names `product_ids` (over 1,000) or
+   * `product_ids[i]` (empty, over 64 characters or with control characters).
+   */
   batchGetProducts: handleUnaryCall<BatchGetProductsRequest, BatchGetProductsResponse>;
-  /** Most popular products, globally or in one country, over a time window. */
+  /**
+   * Most popular products, globally or in one country, over a time window. INVALID_ARGUMENT names
+   * `limit`, `window` (a value this contract does not define) or `context.country` (over 64
+   * characters or with control characters).
+   */
   popular: handleUnaryCall<PopularRequest, PopularResponse>;
   /**
    * Applies a batch of transaction lines. Valid lines are applied, invalid ones are rejected with a
    * reason; a line whose id was already applied changes nothing. The response is sent only after
-   * every applied line is durable, so a retried batch is always safe.
+   * every applied line is durable, so a retried batch is always safe. INVALID_ARGUMENT names `lines`
+   * (none or over 5,000) or, when no line is valid, the first bad line's field (e.g.
+   * `lines[0].quantity`); UNAVAILABLE when the store cannot be reached (nothing acknowledged: retry).
    */
   ingest: handleUnaryCall<IngestRequest, IngestResponse>;
-  /** Removes every row about one user (profile, purchases, aggregates, transaction log entries). */
+  /**
+   * Removes every row about one user (profile, purchases, aggregates, transaction log entries).
+   * An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
+   */
   eraseUser: handleUnaryCall<EraseUserRequest, EraseUserResponse>;
 }
 
 export interface FeatureServiceClient extends Client {
   /**
    * Profile, recent purchases and bought set of one user. An unknown user is not an error: the
-   * response has `known = false` and an empty profile.
+   * response has `known = false` and an empty profile. INVALID_ARGUMENT names `user_id` or
+   * `recent_limit`; UNAVAILABLE when the store cannot be reached (safe to retry).
    */
   getUserContext(
     request: GetUserContextRequest,
@@ -2290,7 +2327,11 @@ export interface FeatureServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetUserContextResponse) => void,
   ): ClientUnaryCall;
-  /** Attributes and popularity of many products in one call. Unknown ids are listed, not an error. */
+  /**
+   * Attributes and popularity of many products in one call. Unknown ids are listed, not an error;
+   * duplicates are answered once. INVALID_ARGUMENT names `product_ids` (over 1,000) or
+   * `product_ids[i]` (empty, over 64 characters or with control characters).
+   */
   batchGetProducts(
     request: BatchGetProductsRequest,
     callback: (error: ServiceError | null, response: BatchGetProductsResponse) => void,
@@ -2306,7 +2347,11 @@ export interface FeatureServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: BatchGetProductsResponse) => void,
   ): ClientUnaryCall;
-  /** Most popular products, globally or in one country, over a time window. */
+  /**
+   * Most popular products, globally or in one country, over a time window. INVALID_ARGUMENT names
+   * `limit`, `window` (a value this contract does not define) or `context.country` (over 64
+   * characters or with control characters).
+   */
   popular(
     request: PopularRequest,
     callback: (error: ServiceError | null, response: PopularResponse) => void,
@@ -2325,7 +2370,9 @@ export interface FeatureServiceClient extends Client {
   /**
    * Applies a batch of transaction lines. Valid lines are applied, invalid ones are rejected with a
    * reason; a line whose id was already applied changes nothing. The response is sent only after
-   * every applied line is durable, so a retried batch is always safe.
+   * every applied line is durable, so a retried batch is always safe. INVALID_ARGUMENT names `lines`
+   * (none or over 5,000) or, when no line is valid, the first bad line's field (e.g.
+   * `lines[0].quantity`); UNAVAILABLE when the store cannot be reached (nothing acknowledged: retry).
    */
   ingest(
     request: IngestRequest,
@@ -2342,7 +2389,10 @@ export interface FeatureServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: IngestResponse) => void,
   ): ClientUnaryCall;
-  /** Removes every row about one user (profile, purchases, aggregates, transaction log entries). */
+  /**
+   * Removes every row about one user (profile, purchases, aggregates, transaction log entries).
+   * An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
+   */
   eraseUser(
     request: EraseUserRequest,
     callback: (error: ServiceError | null, response: EraseUserResponse) => void,

@@ -1149,10 +1149,21 @@ export const RollbackModelResponse: MessageFns<RollbackModelResponse> = {
 /**
  * ModelRegistryService lists, serves and promotes model versions kept in the feature store.
  * Model services poll it for the production version of their model and fetch its artifact.
+ *
+ * Errors every RPC may return: INVALID_ARGUMENT when the request is bad, with details starting with
+ * the offending field's name (also sent as the `x-invalid-field` trailer), "request" when the bytes
+ * are not a valid message or carry fields this contract does not define; RESOURCE_EXHAUSTED when the
+ * request is over 4 MiB or the server is at its concurrency limit (retry with backoff); DEADLINE_EXCEEDED
+ * when the caller's deadline passes first; UNAVAILABLE while the server drains or cannot reach its
+ * dependencies; UNAUTHENTICATED (missing or unknown credentials) and PERMISSION_DENIED (a known caller
+ * not allowed the method) when the server checks callers.
  */
 export type ModelRegistryServiceService = typeof ModelRegistryServiceService;
 export const ModelRegistryServiceService = {
-  /** Versions of one model, newest first. */
+  /**
+   * Versions of one model, newest first; an unknown model has none. INVALID_ARGUMENT names `model`
+   * or `limit`.
+   */
   listModelVersions: {
     path: "/aisle.features.v1.ModelRegistryService/ListModelVersions" as const,
     requestStream: false as const,
@@ -1164,7 +1175,10 @@ export const ModelRegistryServiceService = {
       Buffer.from(ListModelVersionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListModelVersionsResponse => ListModelVersionsResponse.decode(value),
   },
-  /** One version's metadata; `version` empty means the current production version. */
+  /**
+   * One version's metadata; `version` empty means the current production version. NOT_FOUND when
+   * the model has no such version (or no production version); INVALID_ARGUMENT names `model` or `version`.
+   */
   getModelVersion: {
     path: "/aisle.features.v1.ModelRegistryService/GetModelVersion" as const,
     requestStream: false as const,
@@ -1176,7 +1190,11 @@ export const ModelRegistryServiceService = {
       Buffer.from(GetModelVersionResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetModelVersionResponse => GetModelVersionResponse.decode(value),
   },
-  /** Streams a version's artifact in chunks; the client verifies the checksum of the whole. */
+  /**
+   * Streams a version's artifact in chunks; the client verifies the checksum of the whole. NOT_FOUND
+   * when the version (or one of its chunks) does not exist; FAILED_PRECONDITION when the stored bytes
+   * do not match the checksum; INVALID_ARGUMENT names `model` or `version` (required).
+   */
   fetchArtifact: {
     path: "/aisle.features.v1.ModelRegistryService/FetchArtifact" as const,
     requestStream: false as const,
@@ -1187,7 +1205,11 @@ export const ModelRegistryServiceService = {
       Buffer.from(FetchArtifactResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): FetchArtifactResponse => FetchArtifactResponse.decode(value),
   },
-  /** Marks a version as production; the previous production version is kept for roll-back. */
+  /**
+   * Marks a version as production; the previous production version is kept for roll-back. Promoting
+   * the production version again changes nothing. NOT_FOUND when the version does not exist;
+   * INVALID_ARGUMENT names `model`, `version` or `promoted_by` (all required).
+   */
   promoteModelVersion: {
     path: "/aisle.features.v1.ModelRegistryService/PromoteModelVersion" as const,
     requestStream: false as const,
@@ -1199,7 +1221,11 @@ export const ModelRegistryServiceService = {
       Buffer.from(PromoteModelVersionResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PromoteModelVersionResponse => PromoteModelVersionResponse.decode(value),
   },
-  /** Puts the version that was production before the current one back into production. */
+  /**
+   * Puts the version that was production before the current one back into production.
+   * FAILED_PRECONDITION when there is no earlier production version; INVALID_ARGUMENT names `model`
+   * or `promoted_by` (both required).
+   */
   rollbackModel: {
     path: "/aisle.features.v1.ModelRegistryService/RollbackModel" as const,
     requestStream: false as const,
@@ -1213,20 +1239,41 @@ export const ModelRegistryServiceService = {
 } as const;
 
 export interface ModelRegistryServiceServer extends UntypedServiceImplementation {
-  /** Versions of one model, newest first. */
+  /**
+   * Versions of one model, newest first; an unknown model has none. INVALID_ARGUMENT names `model`
+   * or `limit`.
+   */
   listModelVersions: handleUnaryCall<ListModelVersionsRequest, ListModelVersionsResponse>;
-  /** One version's metadata; `version` empty means the current production version. */
+  /**
+   * One version's metadata; `version` empty means the current production version. NOT_FOUND when
+   * the model has no such version (or no production version); INVALID_ARGUMENT names `model` or `version`.
+   */
   getModelVersion: handleUnaryCall<GetModelVersionRequest, GetModelVersionResponse>;
-  /** Streams a version's artifact in chunks; the client verifies the checksum of the whole. */
+  /**
+   * Streams a version's artifact in chunks; the client verifies the checksum of the whole. NOT_FOUND
+   * when the version (or one of its chunks) does not exist; FAILED_PRECONDITION when the stored bytes
+   * do not match the checksum; INVALID_ARGUMENT names `model` or `version` (required).
+   */
   fetchArtifact: handleServerStreamingCall<FetchArtifactRequest, FetchArtifactResponse>;
-  /** Marks a version as production; the previous production version is kept for roll-back. */
+  /**
+   * Marks a version as production; the previous production version is kept for roll-back. Promoting
+   * the production version again changes nothing. NOT_FOUND when the version does not exist;
+   * INVALID_ARGUMENT names `model`, `version` or `promoted_by` (all required).
+   */
   promoteModelVersion: handleUnaryCall<PromoteModelVersionRequest, PromoteModelVersionResponse>;
-  /** Puts the version that was production before the current one back into production. */
+  /**
+   * Puts the version that was production before the current one back into production.
+   * FAILED_PRECONDITION when there is no earlier production version; INVALID_ARGUMENT names `model`
+   * or `promoted_by` (both required).
+   */
   rollbackModel: handleUnaryCall<RollbackModelRequest, RollbackModelResponse>;
 }
 
 export interface ModelRegistryServiceClient extends Client {
-  /** Versions of one model, newest first. */
+  /**
+   * Versions of one model, newest first; an unknown model has none. INVALID_ARGUMENT names `model`
+   * or `limit`.
+   */
   listModelVersions(
     request: ListModelVersionsRequest,
     callback: (error: ServiceError | null, response: ListModelVersionsResponse) => void,
@@ -1242,7 +1289,10 @@ export interface ModelRegistryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListModelVersionsResponse) => void,
   ): ClientUnaryCall;
-  /** One version's metadata; `version` empty means the current production version. */
+  /**
+   * One version's metadata; `version` empty means the current production version. NOT_FOUND when
+   * the model has no such version (or no production version); INVALID_ARGUMENT names `model` or `version`.
+   */
   getModelVersion(
     request: GetModelVersionRequest,
     callback: (error: ServiceError | null, response: GetModelVersionResponse) => void,
@@ -1258,7 +1308,11 @@ export interface ModelRegistryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetModelVersionResponse) => void,
   ): ClientUnaryCall;
-  /** Streams a version's artifact in chunks; the client verifies the checksum of the whole. */
+  /**
+   * Streams a version's artifact in chunks; the client verifies the checksum of the whole. NOT_FOUND
+   * when the version (or one of its chunks) does not exist; FAILED_PRECONDITION when the stored bytes
+   * do not match the checksum; INVALID_ARGUMENT names `model` or `version` (required).
+   */
   fetchArtifact(
     request: FetchArtifactRequest,
     options?: Partial<CallOptions>,
@@ -1268,7 +1322,11 @@ export interface ModelRegistryServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<FetchArtifactResponse>;
-  /** Marks a version as production; the previous production version is kept for roll-back. */
+  /**
+   * Marks a version as production; the previous production version is kept for roll-back. Promoting
+   * the production version again changes nothing. NOT_FOUND when the version does not exist;
+   * INVALID_ARGUMENT names `model`, `version` or `promoted_by` (all required).
+   */
   promoteModelVersion(
     request: PromoteModelVersionRequest,
     callback: (error: ServiceError | null, response: PromoteModelVersionResponse) => void,
@@ -1284,7 +1342,11 @@ export interface ModelRegistryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PromoteModelVersionResponse) => void,
   ): ClientUnaryCall;
-  /** Puts the version that was production before the current one back into production. */
+  /**
+   * Puts the version that was production before the current one back into production.
+   * FAILED_PRECONDITION when there is no earlier production version; INVALID_ARGUMENT names `model`
+   * or `promoted_by` (both required).
+   */
   rollbackModel(
     request: RollbackModelRequest,
     callback: (error: ServiceError | null, response: RollbackModelResponse) => void,

@@ -1145,13 +1145,26 @@ export const RankResponse: MessageFns<RankResponse> = {
   },
 };
 
-/** RankerService is Aisle's public API: the top-K products for a user, with how each score was made. */
+/**
+ * RankerService is Aisle's public API: the top-K products for a user, with how each score was made.
+ *
+ * Errors every RPC may return: INVALID_ARGUMENT when the request is bad, with details starting with
+ * the offending field's name (also sent as the `x-invalid-field` trailer), "request" when the bytes
+ * are not a valid message or carry fields this contract does not define; RESOURCE_EXHAUSTED when the
+ * request is over 4 MiB or the server is at its concurrency limit (retry with backoff); DEADLINE_EXCEEDED
+ * when the caller's deadline passes first; UNAVAILABLE while the server drains or cannot reach its
+ * dependencies; UNAUTHENTICATED (missing or unknown credentials) and PERMISSION_DENIED (a known caller
+ * not allowed the method) when the server checks callers.
+ */
 export type RankerServiceService = typeof RankerServiceService;
 export const RankerServiceService = {
   /**
    * Ranks products for one user. It fans out to the feature, co-purchase and affinity services
    * within the caller's deadline and fails open: a late or failed source is reported in `sources`
-   * and the rest still rank. An unknown user gets a cold-start ranking. Only bad input is an error.
+   * and the rest still rank. An unknown user gets a cold-start ranking. Only bad input is an error:
+   * INVALID_ARGUMENT naming `user_id` (empty, over 64 characters or with control characters), `k`,
+   * `exclude_product_ids` (over 1,000, or an empty or invalid id), `context.country` (over 64
+   * characters or with control characters) or `context.time_unix_ms` (negative). Duplicate ids are fine.
    */
   rank: {
     path: "/aisle.ranker.v1.RankerService/Rank" as const,
@@ -1168,7 +1181,10 @@ export interface RankerServiceServer extends UntypedServiceImplementation {
   /**
    * Ranks products for one user. It fans out to the feature, co-purchase and affinity services
    * within the caller's deadline and fails open: a late or failed source is reported in `sources`
-   * and the rest still rank. An unknown user gets a cold-start ranking. Only bad input is an error.
+   * and the rest still rank. An unknown user gets a cold-start ranking. Only bad input is an error:
+   * INVALID_ARGUMENT naming `user_id` (empty, over 64 characters or with control characters), `k`,
+   * `exclude_product_ids` (over 1,000, or an empty or invalid id), `context.country` (over 64
+   * characters or with control characters) or `context.time_unix_ms` (negative). Duplicate ids are fine.
    */
   rank: handleUnaryCall<RankRequest, RankResponse>;
 }
@@ -1177,7 +1193,10 @@ export interface RankerServiceClient extends Client {
   /**
    * Ranks products for one user. It fans out to the feature, co-purchase and affinity services
    * within the caller's deadline and fails open: a late or failed source is reported in `sources`
-   * and the rest still rank. An unknown user gets a cold-start ranking. Only bad input is an error.
+   * and the rest still rank. An unknown user gets a cold-start ranking. Only bad input is an error:
+   * INVALID_ARGUMENT naming `user_id` (empty, over 64 characters or with control characters), `k`,
+   * `exclude_product_ids` (over 1,000, or an empty or invalid id), `context.country` (over 64
+   * characters or with control characters) or `context.time_unix_ms` (negative). Duplicate ids are fine.
    */
   rank(request: RankRequest, callback: (error: ServiceError | null, response: RankResponse) => void): ClientUnaryCall;
   rank(
