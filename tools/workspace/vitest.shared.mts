@@ -12,6 +12,7 @@ export function projectTestConfig(overrides: { testTimeout?: number; fileParalle
   return {
     resolve: {
       alias: [
+        { find: /^@aisle\/([a-z-]+)\/testing\/([a-z-]+)$/, replacement: join(root, 'libs/$1/src/testing/$2.ts') },
         { find: /^@aisle\/([a-z-]+)\/testing$/, replacement: join(root, 'libs/$1/src/testing/index.ts') },
         ...libs.map((lib) => ({ find: new RegExp(`^@aisle/${lib}$`), replacement: join(root, 'libs', lib, 'src/index.ts') })),
       ],

@@ -1,5 +1,10 @@
 export { ConfigError, loadConfig } from './load';
 export type { ConfigShape, ConfigOf } from './load';
 export { bool, duration, integer, listOf, oneOf, port, text } from './fields';
-export { SERVICE_PORTS, defaultAddress, loadServerSettings } from './services';
+export { METRICS_PORTS, SERVICE_PORTS, defaultAddress, loadServerSettings } from './services';
 export type { ServerSettings, ServiceName } from './services';
+export { Secret, loadSecret, readConfigFile } from './secrets';
+export { loadTlsSettings } from './tls';
+export type { ClientAuth, TlsSettings } from './tls';
+export { loadCallers } from './callers';
+export type { CallerRule } from './callers';

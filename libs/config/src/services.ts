@@ -1,5 +1,7 @@
 import { duration, integer, port, text } from './fields';
-import { loadConfig } from './load';
+import { loadCallers, type CallerRule } from './callers';
+import { ConfigError, loadConfig } from './load';
+import { loadTlsSettings, type TlsSettings } from './tls';
 // Where each Aisle service listens by default. Each port is configurable (AISLE_<SERVICE>_PORT) and
 // each client address too (AISLE_<SERVICE>_ADDRESS); these defaults make a laptop stack work as is.
 export const SERVICE_PORTS = {
@@ -11,6 +13,14 @@ export const SERVICE_PORTS = {
 
 export type ServiceName = keyof typeof SERVICE_PORTS;
 
+/** Default Prometheus scrape port of each service (AISLE_METRICS_PORT overrides it; 0 = any, off = none). */
+export const METRICS_PORTS: Record<ServiceName, number> = {
+  ranker: 9461,
+  features: 9462,
+  copurchase: 9463,
+  affinity: 9464,
+};
+
 export function defaultAddress(service: ServiceName): string {
   return `127.0.0.1:${SERVICE_PORTS[service]}`;
 }
@@ -21,11 +31,16 @@ export interface ServerSettings {
   drainTimeoutMs: number;
   maxDeadlineMs: number;
   maxConcurrentCalls: number;
+  /** TLS of the server (undefined = plaintext); see loadTlsSettings. */
+  tls?: TlsSettings;
+  /** Callers allowed in (undefined = no caller authentication); see loadCallers. */
+  callers?: CallerRule[];
 }
 
 /**
  * Settings every server reads: where it listens (AISLE_BIND_HOST, AISLE_<SERVICE>_PORT), how long it
- * drains, the longest deadline it honours and how many calls it takes at once.
+ * drains, the longest deadline it honours, how many calls it takes at once, its TLS (AISLE_TLS_*) and
+ * who may call it (AISLE_<SERVICE>_CALLERS_FILE).
  */
 export function loadServerSettings(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServerSettings {
   const portVariable = `AISLE_${service.toUpperCase()}_PORT`;
@@ -39,10 +54,14 @@ export function loadServerSettings(service: ServiceName, env: NodeJS.ProcessEnv 
     },
     env,
   );
+  const tls = loadTlsSettings(env);
+  if (tls && !tls.cert) throw new ConfigError(['AISLE_TLS_CERT_FILE and AISLE_TLS_KEY_FILE are required when AISLE_TLS_CA_FILE is set: a TLS server needs its own certificate']);
   return {
     listenAddress: `${config.AISLE_BIND_HOST}:${config[portVariable]}`,
     drainTimeoutMs: config.AISLE_DRAIN_TIMEOUT,
     maxDeadlineMs: config.AISLE_MAX_DEADLINE,
     maxConcurrentCalls: config.AISLE_MAX_CONCURRENT_CALLS,
+    tls,
+    callers: loadCallers(`AISLE_${service.toUpperCase()}_CALLERS_FILE`, env),
   };
 }

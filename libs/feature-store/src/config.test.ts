@@ -19,6 +19,7 @@ describe('loadStoreConfig', () => {
       AISLE_CASSANDRA_PASSWORD: 'secret',
     });
     expect(config).toMatchObject({ kind: 'cassandra', contactPoints: ['a:9042', 'b:9042'], keyspace: 'aisle_test', readConsistency: 'LOCAL_QUORUM', writeConsistency: 'ONE', logTtlSeconds: 7_776_000, username: 'app' });
+    expect(config.kind === 'cassandra' && config.password?.reveal()).toBe('secret');
   });
 
   it('names bad variables', () => {

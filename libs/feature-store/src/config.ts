@@ -1,6 +1,6 @@
 // Store configuration from the environment. SQLite is the default: a single file, nothing to run.
 import { join, resolve } from 'node:path';
-import { ConfigError, duration, integer, listOf, loadConfig, oneOf, text } from '@aisle/config';
+import { bool, ConfigError, duration, integer, listOf, loadConfig, loadSecret, oneOf, readConfigFile, text, type Secret } from '@aisle/config';
 
 export const CONSISTENCY_LEVELS = ['ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_QUORUM', 'EACH_QUORUM', 'LOCAL_ONE'] as const;
 export type ConsistencyName = (typeof CONSISTENCY_LEVELS)[number];
@@ -28,8 +28,12 @@ export interface CassandraStoreConfig {
   readTimeoutMs: number;
   /** Statements (or UNLOGGED batches) in flight per ingest call. */
   writeConcurrency: number;
+  /** Plain-text authentication (PasswordAuthenticator), when a username is configured. */
   username?: string;
-  password?: string;
+  /** Never logged: prints as "[redacted]". */
+  password?: Secret;
+  /** TLS to the nodes; absent = plaintext. */
+  tls?: { ca?: Buffer };
 }
 
 export type StoreConfig = SqliteStoreConfig | CassandraStoreConfig;
@@ -49,12 +53,17 @@ export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConf
       AISLE_CASSANDRA_CONNECT_TIMEOUT: duration(2000, { min: 1 }),
       AISLE_CASSANDRA_READ_TIMEOUT: duration(2000, { min: 1 }),
       AISLE_CASSANDRA_WRITE_CONCURRENCY: integer(64, { min: 1, max: 4096 }),
-      AISLE_CASSANDRA_USERNAME: text(''),
-      AISLE_CASSANDRA_PASSWORD: text(''),
+      AISLE_CASSANDRA_TLS: bool(false),
+      AISLE_CASSANDRA_TLS_CA_FILE: text(''),
     },
     env,
   );
   if (config.AISLE_STORE === 'sqlite') return { kind: 'sqlite', path: resolve(config.AISLE_SQLITE_PATH) };
+  // Credentials come from the variable or from the file <VARIABLE>_FILE names (mounted secrets).
+  const username = loadSecret('AISLE_CASSANDRA_USERNAME', env)?.reveal();
+  const password = loadSecret('AISLE_CASSANDRA_PASSWORD', env);
+  if (password && !username) throw new ConfigError(['AISLE_CASSANDRA_USERNAME is required when AISLE_CASSANDRA_PASSWORD is set']);
+  const caFile = config.AISLE_CASSANDRA_TLS_CA_FILE;
   if (!/^[a-z][a-z0-9_]*$/.test(config.AISLE_CASSANDRA_KEYSPACE)) {
     throw new ConfigError([`AISLE_CASSANDRA_KEYSPACE must be a lower-case CQL identifier, got "${config.AISLE_CASSANDRA_KEYSPACE}"`]);
   }
@@ -70,7 +79,9 @@ export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConf
     connectTimeoutMs: config.AISLE_CASSANDRA_CONNECT_TIMEOUT,
     readTimeoutMs: config.AISLE_CASSANDRA_READ_TIMEOUT,
     writeConcurrency: config.AISLE_CASSANDRA_WRITE_CONCURRENCY,
-    username: config.AISLE_CASSANDRA_USERNAME || undefined,
-    password: config.AISLE_CASSANDRA_PASSWORD || undefined,
+    username,
+    password,
+    // A CA file turns TLS on; AISLE_CASSANDRA_TLS=true alone verifies the nodes against the system roots.
+    tls: caFile || config.AISLE_CASSANDRA_TLS ? { ca: caFile ? readConfigFile('AISLE_CASSANDRA_TLS_CA_FILE', caFile) : undefined } : undefined,
   };
 }

@@ -1,13 +1,18 @@
 // The one client factory: keepalive, message limits, retries only for methods declared idempotent,
-// and promise-returning calls that always carry a deadline.
-import { credentials as grpcCredentials, Metadata, type CallOptions, type ChannelCredentials, type Client, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+// TLS from AISLE_TLS_* unless told otherwise, and promise-returning calls that always carry a deadline.
+import type { TlsSettings } from '@aisle/config';
+import { channelSecurity, defaultChannelSecurity } from './tls';
+import { Metadata, type CallOptions, type ChannelCredentials, type Client, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 
 export interface ClientOptions {
   /** Fully-qualified service name, e.g. "aisle.features.v1.FeatureService". */
   service: string;
   /** Methods safe to retry on UNAVAILABLE (reads, idempotent writes), by their proto name. */
   idempotentMethods?: string[];
+  /** Explicit channel credentials; take precedence over `tls`. */
   credentials?: ChannelCredentials;
+  /** TLS of this channel; when neither this nor `credentials` is given, AISLE_TLS_* decide (plaintext when unset). */
+  tls?: TlsSettings;
   maxReceiveMessageBytes?: number;
 }
 
@@ -31,7 +36,9 @@ export function createClient<C extends Client>(Constructor: ClientConstructor<C>
         ]
       : [],
   };
-  return new Constructor(address, options.credentials ?? grpcCredentials.createInsecure(), {
+  const security = options.credentials ? { credentials: options.credentials, options: {} } : options.tls ? channelSecurity(options.tls) : defaultChannelSecurity();
+  return new Constructor(address, security.credentials, {
+    ...security.options,
     'grpc.service_config': JSON.stringify(serviceConfig),
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,

@@ -11,12 +11,14 @@ export interface CallContext {
   readonly metadata: Metadata;
   /** Full method path, e.g. "/aisle.ranker.v1.RankerService/Rank". */
   readonly method: string;
+  /** The authenticated caller's name, when the server checks callers. */
+  readonly caller?: string;
   /** Milliseconds left before the deadline (never negative). */
   remainingMs(): number;
 }
 
 /** Builds the context of one call and returns a disposer that clears its timer. */
-export function createCallContext(call: ServerSurfaceCall, method: string, maxDeadlineMs: number, drain: AbortSignal): [CallContext, () => void] {
+export function createCallContext(call: ServerSurfaceCall, method: string, maxDeadlineMs: number, drain: AbortSignal, caller?: string): [CallContext, () => void] {
   const now = Date.now();
   const callerDeadline = call.getDeadline();
   const callerMs = callerDeadline instanceof Date ? callerDeadline.getTime() : Number(callerDeadline);
@@ -36,6 +38,7 @@ export function createCallContext(call: ServerSurfaceCall, method: string, maxDe
     signal: controller.signal,
     metadata: call.metadata,
     method,
+    caller,
     remainingMs: () => Math.max(0, deadline - Date.now()),
   };
   return [

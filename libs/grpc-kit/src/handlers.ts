@@ -1,8 +1,10 @@
 // Turns async handlers `(request, context) => Promise<response>` into grpc-js handlers. This is the
-// single place where errors become statuses, requests are logged and timed, and load is shed.
+// single place where errors become statuses, requests are logged and timed, callers are checked and
+// load is shed.
 import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
 import { hasUnknownFields } from '@aisle/contracts';
 import { currentTraceId, meter, type Logger } from '@aisle/telemetry';
+import type { Authenticate } from './auth';
 import { createCallContext, type CallContext } from './context';
 import { InvalidArgumentError, ResourceExhaustedError, toStatus } from './errors';
 
@@ -32,7 +34,40 @@ export interface HandlerOptions {
   maxConcurrentCalls: number;
   /** Aborted when the server starts draining. */
   drain: AbortSignal;
+  /** Calls in flight, shared by every service of one server (the limit is per server). */
+  load: { inFlight: number };
+  /** Checks the caller before anything else; returns its name (absent = no caller authentication). */
+  authenticate?: Authenticate;
 }
+
+/** What a request that could not be decoded becomes, so that it is refused as INVALID_ARGUMENT, not INTERNAL. */
+class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * The definition with a deserializer that never throws. grpc-js answers a throwing deserializer with
+ * INTERNAL, but bytes that are not a valid message (truncated, wrong wire types, int64 beyond 2^53)
+ * are the caller's mistake: the handler wrapper refuses them with INVALID_ARGUMENT naming "request".
+ */
+export function tolerantDefinition<S extends Record<string, MethodShape>>(definition: S): S {
+  const copy: Record<string, MethodShape> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    copy[name] = {
+      ...method,
+      requestDeserialize: (buffer: Buffer) => {
+        try {
+          return method.requestDeserialize(buffer);
+        } catch (error) {
+          return new UndecodableRequest(error instanceof Error ? error.message : String(error));
+        }
+      },
+    };
+  }
+  return copy as S;
+}
+
+type AuthContextCall = { getAuthContext?: () => { sslPeerCertificate?: import('node:tls').PeerCertificate } | null };
 
 const rpcDuration = meter.createHistogram('rpc.server.duration', {
   description: 'Duration of Aisle RPCs handled by this server',
@@ -44,30 +79,35 @@ const shedCalls = meter.createCounter('aisle.rpc.shed', { description: 'Calls re
 /** Wraps every method of `implementation` for `definition`. */
 export function bindService<S extends Record<string, MethodShape>>(definition: S, implementation: AsyncService<S>, options: HandlerOptions): Record<string, UntypedHandleCall> {
   const bound: Record<string, UntypedHandleCall> = {};
-  let inFlight = 0;
+  const { load } = options;
   for (const [name, method] of Object.entries(definition)) {
     const handler = implementation[name as keyof S] as unknown;
     const run = async (call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, body: (context: CallContext) => Promise<void>) => {
       const started = performance.now();
       let code: status = status.OK;
-      if (options.maxConcurrentCalls > 0 && inFlight >= options.maxConcurrentCalls) {
+      if (options.maxConcurrentCalls > 0 && load.inFlight >= options.maxConcurrentCalls) {
         shedCalls.add(1, { 'rpc.method': method.path });
         throw new ResourceExhaustedError(`server at its limit of ${options.maxConcurrentCalls} concurrent calls`);
       }
-      inFlight++;
-      const [context, dispose] = createCallContext(call, method.path, options.maxDeadlineMs, options.drain);
+      load.inFlight++;
+      let caller: string | undefined;
+      let dispose = () => undefined as void;
       try {
+        if (options.authenticate) caller = options.authenticate(call.metadata, (call as AuthContextCall).getAuthContext?.()?.sslPeerCertificate, method.path);
+        if (call.request instanceof UndecodableRequest) throw new InvalidArgumentError('request', `is not a valid message for ${method.path} (${call.request.reason})`);
         if (hasUnknownFields(call.request)) throw new InvalidArgumentError('request', 'contains fields this API does not define');
+        const [context, disposeContext] = createCallContext(call, method.path, options.maxDeadlineMs, options.drain, caller);
+        dispose = disposeContext;
         await body(context);
       } catch (error) {
         code = toStatus(error).code;
         throw error;
       } finally {
-        inFlight--;
+        load.inFlight--;
         dispose();
         const ms = performance.now() - started;
         rpcDuration.record(ms, { 'rpc.method': method.path, 'rpc.grpc.status_code': code });
-        options.logger.info({ method: method.path, code: status[code], ms: Math.round(ms * 100) / 100 }, 'rpc');
+        options.logger.info({ method: method.path, code: status[code], ms: Math.round(ms * 100) / 100, ...(caller ? { caller } : {}) }, 'rpc');
       }
     };
     const fail = (error: unknown, reply: (error: Partial<import('@grpc/grpc-js').ServiceError>) => void) => {

@@ -1,9 +1,10 @@
 // Probes a running server the way an outside tool (grpcurl, a Kubernetes probe, another language's
 // client) would: with clients built at run time from the public health and reflection protos, not
 // from Aisle's generated code.
-import { credentials, loadPackageDefinition, type CallOptions, type Client, type ClientDuplexStream, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadPackageDefinition, type CallOptions, type Client, type ClientDuplexStream, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { defaultChannelSecurity, type ChannelSecurity } from './tls';
 
 const REFLECTION_PROTO = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
 
@@ -26,9 +27,9 @@ function constructorAt(root: GrpcObject, path: string): ServiceClientConstructor
 }
 
 /** grpc.health.v1.Health/Check of `service` ('' = the whole server): "SERVING", "NOT_SERVING", ... */
-export function checkHealth(address: string, service = '', timeoutMs = 5000): Promise<string> {
+export function checkHealth(address: string, service = '', timeoutMs = 5000, security: ChannelSecurity = defaultChannelSecurity()): Promise<string> {
   const root = loadPackageDefinition(loadSync(healthProtoPath, { enums: String }));
-  const client = new (constructorAt(root, 'grpc.health.v1.Health'))(address, credentials.createInsecure()) as unknown as HealthClient;
+  const client = new (constructorAt(root, 'grpc.health.v1.Health'))(address, security.credentials, security.options) as unknown as HealthClient;
   return new Promise((resolve, reject) => {
     client.Check({ service }, { deadline: Date.now() + timeoutMs }, (error, response) => {
       client.close();
@@ -41,7 +42,8 @@ export function checkHealth(address: string, service = '', timeoutMs = 5000): Pr
 /** One request/response exchange on grpc.reflection.v1 ServerReflectionInfo. */
 function reflect(address: string, request: Record<string, string>, timeoutMs: number): Promise<ReflectionResponse> {
   const root = loadPackageDefinition(loadSync(REFLECTION_PROTO, { keepCase: true }));
-  const client = new (constructorAt(root, 'grpc.reflection.v1.ServerReflection'))(address, credentials.createInsecure()) as unknown as ReflectionClient;
+  const security = defaultChannelSecurity();
+  const client = new (constructorAt(root, 'grpc.reflection.v1.ServerReflection'))(address, security.credentials, security.options) as unknown as ReflectionClient;
   return new Promise((resolve, reject) => {
     const stream = client.ServerReflectionInfo({ deadline: Date.now() + timeoutMs });
     stream.on('data', (response: ReflectionResponse) => {

@@ -19,11 +19,22 @@ export async function startService(start: ServiceStart): Promise<AisleServer> {
     services: start.services,
     maxDeadlineMs: start.settings.maxDeadlineMs,
     maxConcurrentCalls: start.settings.maxConcurrentCalls,
+    tls: start.settings.tls,
+    callers: start.settings.callers,
   });
   const port = await server.listen(start.settings.listenAddress);
   const host = start.settings.listenAddress.slice(0, start.settings.listenAddress.lastIndexOf(':'));
   stopOnSignals(server, { logger: start.logger, drainTimeoutMs: start.settings.drainTimeoutMs, onStopped: start.onStopped });
-  start.logger.info({ address: `${host}:${port}`, services: start.services.map((binding) => binding.name) }, 'listening');
+  start.logger.info(
+    {
+      address: `${host}:${port}`,
+      services: start.services.map((binding) => binding.name),
+      // Which protections are on, never their material: no key, token or digest is logged.
+      tls: start.settings.tls ? (start.settings.tls.clientAuth === 'require' ? 'mutual' : 'server') : 'off',
+      callerAuthentication: start.settings.callers ? `${start.settings.callers.length} callers` : 'off',
+    },
+    'listening',
+  );
   return server;
 }
 

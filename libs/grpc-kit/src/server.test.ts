@@ -4,7 +4,7 @@ import { createLogger } from '@aisle/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { createClient, createServer, InvalidArgumentError, service, unaryCall, type AisleServer, type CallContext } from './index';
-import { checkHealth, fileContainingSymbol, listServices } from './testing';
+import { checkHealth, fileContainingSymbol, listServices, RawClient } from './testing';
 
 const lines: string[] = [];
 const logger = createLogger('grpc-kit-test', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
@@ -120,6 +120,47 @@ describe('createServer', () => {
     expect(second.code).toBe(status.RESOURCE_EXHAUSTED);
     release();
     await expect(first).resolves.toMatchObject({ info: undefined });
+  });
+
+  it('refuses bytes that are not a valid request with INVALID_ARGUMENT naming "request", not INTERNAL', async () => {
+    const { address } = await start({ getModelInfo: async () => ({}) });
+    const raw = new RawClient(address);
+    // CandidatesRequest field 3 is a string: a length prefix far beyond the message cannot be decoded.
+    const truncated = await raw.call('/aisle.copurchase.v1.CopurchaseService/Candidates', Buffer.from([0x1a, 0xff, 0xff, 0x03]));
+    raw.close();
+    expect(truncated.code).toBe(status.INVALID_ARGUMENT);
+    expect(truncated.details).toMatch(/^request: is not a valid message/);
+    expect(await checkHealth(address)).toBe('SERVING');
+  });
+
+  it('beyond the concurrency limit fails fast with RESOURCE_EXHAUSTED and stays healthy', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = 0;
+    const { server, client, address } = await start(
+      {
+        getModelInfo: async () => {
+          entered += 1;
+          await gate;
+          return {};
+        },
+      },
+      { maxConcurrentCalls: 3 },
+    );
+    const held = Array.from({ length: 3 }, () => unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 30_000 }));
+    while (entered < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(server.inFlightCalls()).toBe(3);
+    // Every extra call is refused while the held ones are still blocked: refusal never waits for capacity.
+    const extra = await Promise.all(Array.from({ length: 20 }, () => failure(unaryCall(client, client.candidates, { seeds: [], limit: 1, excludeProductIds: [] }, { deadline: Date.now() + 30_000 }))));
+    expect(new Set(extra.map((error) => error.code))).toEqual(new Set([status.RESOURCE_EXHAUSTED]));
+    expect(extra[0]!.details).toContain('limit of 3 concurrent calls');
+    expect(entered).toBe(3);
+    expect(await checkHealth(address)).toBe('SERVING');
+    release();
+    await Promise.all(held);
+    expect(server.inFlightCalls()).toBe(0);
+    // Capacity is back: the next call is served.
+    await expect(unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 5000 })).resolves.toMatchObject({ info: undefined });
   });
 
   it('drains: in-flight calls finish, late calls are cancelled after the bound', async () => {

@@ -1,14 +1,18 @@
 // createServer(): every Aisle gRPC server has health (grpc.health.v1), server reflection, the shared
-// handler wrapper (errors → status, logging, deadline cap, load shedding) and a bounded drain.
+// handler wrapper (errors → status, logging, deadline cap, load shedding, caller checks), TLS from
+// the settings, and a bounded drain.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, ServerCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import { Server, type ChannelOptions, type ServerCredentials } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
+import type { CallerRule, TlsSettings } from '@aisle/config';
 import { DESCRIPTOR_SET_PATH } from '@aisle/contracts';
 import type { Logger } from '@aisle/telemetry';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
-import { bindService, type AsyncService } from './handlers';
+import { callerAuthenticator } from './auth';
+import { bindService, tolerantDefinition, type AsyncService } from './handlers';
+import { serverCredentials } from './tls';
 
 export interface ServiceBinding {
   /** Fully-qualified service name, e.g. "aisle.ranker.v1.RankerService" (health and reflection use it). */
@@ -31,7 +35,12 @@ export interface ServerOptions {
   maxConcurrentCalls?: number;
   /** Largest request accepted, in bytes (default 4 MiB). */
   maxReceiveMessageBytes?: number;
+  /** TLS / mutual TLS (plaintext when absent). */
+  tls?: TlsSettings;
+  /** Explicit credentials; take precedence over `tls`. */
   credentials?: ServerCredentials;
+  /** Callers allowed to call the services (health and reflection stay open); absent = anyone. */
+  callers?: CallerRule[];
 }
 
 export interface AisleServer {
@@ -41,6 +50,8 @@ export interface AisleServer {
   listen(address: string): Promise<number>;
   /** NOT_SERVING → graceful shutdown; after `timeoutMs` in-flight calls are cancelled. */
   drain(timeoutMs: number): Promise<void>;
+  /** Calls of the Aisle services being handled right now (what the concurrency limit counts). */
+  inFlightCalls(): number;
 }
 
 let reflectionDefinitions: ReturnType<typeof loadSync> | undefined;
@@ -67,14 +78,18 @@ export function createServer(options: ServerOptions): AisleServer {
   health.addToServer(server);
   new ReflectionService(reflectionPackages(), { services: [...names, 'grpc.health.v1.Health'] }).addToServer(server);
 
+  const load = { inFlight: 0 };
+  const authenticate = options.callers ? callerAuthenticator(options.callers) : undefined;
   for (const binding of options.services) {
     server.addService(
-      binding.definition,
+      tolerantDefinition(binding.definition),
       bindService(binding.definition, binding.implementation, {
         logger: options.logger,
         maxDeadlineMs: options.maxDeadlineMs ?? 30_000,
         maxConcurrentCalls: options.maxConcurrentCalls ?? 0,
         drain: drainController.signal,
+        load,
+        authenticate,
       }),
     );
   }
@@ -89,7 +104,7 @@ export function createServer(options: ServerOptions): AisleServer {
     health,
     listen: (address) =>
       new Promise((resolve, reject) => {
-        server.bindAsync(address, options.credentials ?? ServerCredentials.createInsecure(), (error, port) => {
+        server.bindAsync(address, options.credentials ?? serverCredentials(options.tls), (error, port) => {
           if (error) return reject(error);
           setAll('SERVING');
           resolve(port);
@@ -109,5 +124,6 @@ export function createServer(options: ServerOptions): AisleServer {
           resolve();
         });
       }),
+    inFlightCalls: () => load.inFlight,
   };
 }

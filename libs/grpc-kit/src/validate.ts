@@ -35,3 +35,10 @@ export function requireFinite(value: number, field: string, opts: { min?: number
   if (opts.min !== undefined && value < opts.min) throw new InvalidArgumentError(field, `must be at least ${opts.min}, got ${value}`);
   return value;
 }
+
+/** Optional free text (may be empty): bounded and without control characters (e.g. a country). */
+export function requireText(value: string, field: string, maxLength: number): string {
+  if (value.length > maxLength) throw new InvalidArgumentError(field, `must be at most ${maxLength} characters`);
+  if (CONTROL.test(value)) throw new InvalidArgumentError(field, 'must not contain control characters');
+  return value;
+}

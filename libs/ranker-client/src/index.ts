@@ -1,15 +1,34 @@
 // The typed client internal backends use to call the ranker: a deadline on every call (300 ms
-// unless said otherwise), retries on UNAVAILABLE (Rank only reads), one channel reused.
-import type { Metadata } from '@grpc/grpc-js';
+// unless said otherwise), retries on UNAVAILABLE (Rank only reads), one channel reused, and the
+// caller's credentials: a bearer token and/or TLS (mutual TLS with a client certificate).
+import { readFileSync } from 'node:fs';
+import { Metadata } from '@grpc/grpc-js';
 import { ranker } from '@aisle/contracts';
 import { createClient, unaryCall } from '@aisle/grpc-kit';
 
 export type RankRequest = ranker.RankRequest;
 export type RankResponse = ranker.RankResponse;
 
+export interface RankerTlsOptions {
+  /** PEM CA bundle that signed the ranker's certificate (system roots when absent). */
+  caFile?: string;
+  /** This caller's certificate and key, for mutual TLS. */
+  certFile?: string;
+  keyFile?: string;
+  /** Name expected in the ranker's certificate when it differs from the address's host. */
+  serverName?: string;
+}
+
 export interface RankerClientOptions {
   /** Deadline of each call unless the call gives its own (default 300 ms). */
   timeoutMs?: number;
+  /**
+   * This caller's token, sent as `authorization: Bearer <token>` when the ranker checks callers
+   * (AISLE_RANKER_CALLERS_FILE). Load it from a secret file or the environment; use it with TLS.
+   */
+  token?: string;
+  /** TLS to the ranker. Absent: the process's AISLE_TLS_* settings (plaintext when those are unset). */
+  tls?: RankerTlsOptions;
 }
 
 export interface RankCallOptions {
@@ -23,15 +42,31 @@ export interface RankerClient {
   close(): void;
 }
 
+function tlsSettings(tls: RankerTlsOptions) {
+  const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+  if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new Error('ranker client: tls.certFile and tls.keyFile go together');
+  return { ca: read(tls.caFile), cert: read(tls.certFile), key: read(tls.keyFile), serverName: tls.serverName, clientAuth: 'none' as const };
+}
+
 export function createRankerClient(address: string, options: RankerClientOptions = {}): RankerClient {
-  const client = createClient(ranker.RankerServiceClient, address, { service: 'aisle.ranker.v1.RankerService', idempotentMethods: ['Rank'] });
+  const client = createClient(ranker.RankerServiceClient, address, {
+    service: 'aisle.ranker.v1.RankerService',
+    idempotentMethods: ['Rank'],
+    tls: options.tls ? tlsSettings(options.tls) : undefined,
+  });
   const defaultTimeout = options.timeoutMs ?? 300;
+  const withToken = (metadata: Metadata | undefined) => {
+    if (!options.token) return metadata;
+    const merged = metadata?.clone() ?? new Metadata();
+    merged.set('authorization', `Bearer ${options.token}`);
+    return merged;
+  };
   return {
     rank: (request, call = {}) =>
       unaryCall(client, client.rank, ranker.RankRequest.fromPartial(request), {
         deadline: Date.now() + (call.timeoutMs ?? defaultTimeout),
         signal: call.signal,
-        metadata: call.metadata,
+        metadata: withToken(call.metadata),
       }),
     close: () => client.close(),
   };

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { ranker } from '@aisle/contracts';
 import { createClient, unaryCall } from '@aisle/grpc-kit';
-import { checkHealth, listServices, startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit/testing';
+import { startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit';
+import { checkHealth, listServices } from '@aisle/grpc-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('ranker process', () => {

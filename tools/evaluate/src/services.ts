@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { features } from '@aisle/contracts';
 import { createClient, unaryCall } from '@aisle/grpc-kit';
-import { startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit/testing';
+import { startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit';
 import { LineNumbering, toTransactionLine, type RetailLine } from '@aisle/retail-data';
 
 export const root = join(__dirname, '..', '..', '..');
@@ -85,6 +85,8 @@ export class Services {
       AISLE_COPURCHASE_ADDRESS: this.copurchase!.address,
       AISLE_AFFINITY_ADDRESS: this.affinity!.address,
       AISLE_BLEND_FILE: blendFile,
+      // The blend under evaluation, never a registered one.
+      AISLE_BLEND_MODEL: 'none',
     });
     return this.ranker.address;
   }

@@ -1,7 +1,7 @@
 // One driver client per store, connected (and the schema migrated) on first use. A failed connect is
 // not cached: the next call tries again, so the service recovers when Cassandra comes back, and
 // until then every call fails fast with StoreUnavailableError instead of hanging.
-import { auth, Client, ExecutionProfile, policies, types } from 'cassandra-driver';
+import { auth, Client, ExecutionProfile, policies, types, type ClientOptions } from 'cassandra-driver';
 import type { CassandraStoreConfig } from '../config';
 import { guarded } from './errors';
 import { migrateCassandra } from './migrations';
@@ -9,18 +9,25 @@ import { migrateCassandra } from './migrations';
 export const READ_PROFILE = 'aisle-read';
 export const WRITE_PROFILE = 'aisle-write';
 
-function newClient(config: CassandraStoreConfig): Client {
-  return new Client({
+/** The driver options of a store configuration: nodes, credentials, TLS, timeouts, consistency. */
+export function cassandraClientOptions(config: CassandraStoreConfig): ClientOptions {
+  return {
     contactPoints: config.contactPoints,
     localDataCenter: config.localDataCenter,
-    authProvider: config.username ? new auth.PlainTextAuthProvider(config.username, config.password ?? '') : undefined,
+    authProvider: config.username ? new auth.PlainTextAuthProvider(config.username, config.password?.reveal() ?? '') : undefined,
+    // Node certificates are always verified: against the configured CA, else the system roots.
+    sslOptions: config.tls ? { ca: config.tls.ca ? [config.tls.ca] : undefined, rejectUnauthorized: true } : undefined,
     socketOptions: { connectTimeout: config.connectTimeoutMs, readTimeout: config.readTimeoutMs },
     policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 10_000, false) },
     profiles: [
       new ExecutionProfile(READ_PROFILE, { consistency: types.consistencies[camel(config.readConsistency)], readTimeout: config.readTimeoutMs }),
       new ExecutionProfile(WRITE_PROFILE, { consistency: types.consistencies[camel(config.writeConsistency)], readTimeout: config.readTimeoutMs }),
     ],
-  });
+  };
+}
+
+function newClient(config: CassandraStoreConfig): Client {
+  return new Client(cassandraClientOptions(config));
 }
 
 function camel(name: string): keyof typeof types.consistencies {

@@ -17,6 +17,11 @@ function nonNegative(value: number, field: string): number {
   return requireFinite(value, field, { min: 0 });
 }
 
+/** Quantities and money net returns and cancellations against purchases, so they may be negative. */
+function net(value: number, field: string): number {
+  return requireFinite(value, field);
+}
+
 function user(profile: common.UserProfile | undefined): UserSnapshot | undefined {
   // An absent profile, or the empty one the feature service returns for a user it does not know.
   if (profile === undefined || profile.invoiceCount === 0) return undefined;
@@ -27,8 +32,8 @@ function user(profile: common.UserProfile | undefined): UserSnapshot | undefined
     firstSeenUnixMs: nonNegative(profile.firstSeenUnixMs, 'user.first_seen_unix_ms'),
     lastSeenUnixMs: nonNegative(profile.lastSeenUnixMs, 'user.last_seen_unix_ms'),
     invoiceCount: nonNegative(profile.invoiceCount, 'user.invoice_count'),
-    totalQuantity: nonNegative(profile.totalQuantity, 'user.total_quantity'),
-    monetary: nonNegative(profile.monetary, 'user.monetary'),
+    totalQuantity: net(profile.totalQuantity, 'user.total_quantity'),
+    monetary: net(profile.monetary, 'user.monetary'),
     distinctProducts: nonNegative(profile.distinctProducts, 'user.distinct_products'),
   };
 }
@@ -41,10 +46,10 @@ function history(entries: readonly common.UserProductStats[]): Map<string, Produ
     out.set(requireId(h.productId, `${field}.product_id`), {
       productId: h.productId,
       invoiceCount: nonNegative(h.invoiceCount, `${field}.invoice_count`),
-      totalQuantity: nonNegative(h.totalQuantity, `${field}.total_quantity`),
+      totalQuantity: net(h.totalQuantity, `${field}.total_quantity`),
       firstUnixMs: nonNegative(h.firstUnixMs, `${field}.first_unix_ms`),
       lastUnixMs: nonNegative(h.lastUnixMs, `${field}.last_unix_ms`),
-      spend: nonNegative(h.spend, `${field}.spend`),
+      spend: net(h.spend, `${field}.spend`),
     });
   });
   return out;

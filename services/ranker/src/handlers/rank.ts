@@ -1,6 +1,6 @@
 // Rank: validates the request (the only way Rank fails), runs the flow, maps the result to proto.
 import { ranker } from '@aisle/contracts';
-import { InvalidArgumentError, requireId, requireIds, requireIntInRange, type CallContext } from '@aisle/grpc-kit';
+import { InvalidArgumentError, requireId, requireIds, requireIntInRange, requireText, type CallContext } from '@aisle/grpc-kit';
 import { currentTraceId } from '@aisle/telemetry';
 import { rank, type RankDependencies, type RankInput } from '../flow/rank';
 
@@ -10,8 +10,7 @@ export function toRankInput(request: ranker.RankRequest): RankInput {
   const userId = requireId(request.userId, 'user_id');
   const k = requireIntInRange(request.k, 'k', LIMITS.k.min, LIMITS.k.max);
   const exclude = requireIds(request.excludeProductIds, 'exclude_product_ids', LIMITS.exclude);
-  const country = request.context?.country ?? '';
-  if (country.length > LIMITS.countryLength) throw new InvalidArgumentError('context.country', `must be at most ${LIMITS.countryLength} characters`);
+  const country = requireText(request.context?.country ?? '', 'context.country', LIMITS.countryLength);
   const timeUnixMs = request.context?.timeUnixMs ?? 0;
   if (!Number.isSafeInteger(timeUnixMs) || timeUnixMs < 0) throw new InvalidArgumentError('context.time_unix_ms', 'must be a non-negative time in ms');
   return {
