@@ -32,6 +32,12 @@ export interface FeatureStore {
   refreshPopularity(): Promise<number>;
   /** Removes every row about the user (purchases, their product lines, log entries). */
   eraseUser(userId: string): Promise<ErasureCounts>;
+  /**
+   * Every line of the transaction log, in pages of at most `pageSize`, in no particular order (the
+   * training pipeline's snapshot; callers sort). Erased users' lines are gone from it; on Cassandra,
+   * lines past the log's TTL too.
+   */
+  transactionLines(pageSize?: number): AsyncIterable<TransactionLine[]>;
 
   /** Stores a new version (stage "candidate") with its artifact in checksummed chunks. */
   registerModelVersion(input: ModelVersionInput, artifact: Uint8Array): Promise<ModelVersionInfo>;

@@ -2,6 +2,7 @@
 // version when that changes. A request takes one reference (`use`) for its whole duration, so it
 // sees exactly one version; the old version is disposed only after its last user is done. A version
 // whose bytes fail the checksum, or that cannot be loaded, is refused and the current one keeps serving.
+import { common } from '@aisle/contracts';
 import { ATTR, meter, type Logger } from '@aisle/telemetry';
 import { sha256Hex } from './envelope';
 import type { ModelSource, ModelVersionInfo } from './source';
@@ -24,6 +25,11 @@ export interface HotSwapOptions<T> {
   pollIntervalMs: number;
   /** How long `start` keeps retrying until a first version is loaded (default 60 s). */
   startTimeoutMs?: number;
+  /**
+   * Served (as version '') until a production version loads, and whenever none ever does: `start`
+   * then waits at most `startTimeoutMs` for a first poll and never fails.
+   */
+  fallback?: T;
   logger: Logger;
 }
 
@@ -51,6 +57,14 @@ export class HotSwapModel<T> {
   /** Loads the production version (retrying until `startTimeoutMs`), then starts polling. */
   static async start<T>(options: HotSwapOptions<T>): Promise<HotSwapModel<T>> {
     const model = new HotSwapModel(options);
+    if (options.fallback !== undefined) {
+      const info = common.ModelInfo.fromPartial({ id: { model: options.model, version: '' }, loadedUnixMs: Date.now() });
+      model.slot = { loaded: { value: options.fallback, info }, users: 0, retired: false };
+      const first = model.refresh();
+      await Promise.race([first, new Promise((resolve) => setTimeout(resolve, options.startTimeoutMs ?? 60_000).unref())]);
+      if (options.pollIntervalMs > 0) void first.finally(() => model.schedule());
+      return model;
+    }
     const giveUpAt = Date.now() + (options.startTimeoutMs ?? 60_000);
     const retryMs = Math.min(Math.max(options.pollIntervalMs, 100), 1000);
     for (;;) {

@@ -2,6 +2,9 @@
 // time, and writes the artifact:
 //   npx tsx --tsconfig services/affinity-model-service/tsconfig.json services/affinity-model-service/src/train.ts \
 //     [--out affinity.model] [--register [--promote]] [--cut 2011-11-09] [--seed 42] [--export-examples examples.csv]
+//     [--file lines.csv.gz] [--info-out info.json]
+// --file: the lines to learn from, in the shipped dataset's format; --info-out: also write the version's
+// registry metadata (aisle.common.v1.ModelInfo as JSON).
 // --register stores the version in the model registry of the store named by AISLE_STORE & co.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
       negatives: { type: 'string', default: String(DEFAULT_TRAIN_PARAMS.negativesPerUser) },
       file: { type: 'string', default: DEFAULT_DATASET_PATH },
       'export-examples': { type: 'string' },
+      'info-out': { type: 'string' },
       ablate: { type: 'string', default: '' },
       register: { type: 'boolean', default: false },
       promote: { type: 'boolean', default: false },
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
     ablate: values.ablate ? values.ablate.split(',') : [],
   });
   if (values.out) writeFileSync(values.out, result.artifactBytes);
+  if (values['info-out']) writeFileSync(values['info-out'], JSON.stringify(result.registryInfo, null, 2) + '\n');
   if (values['export-examples']) writeFileSync(values['export-examples'], trainingSetCsv(result.trainingSet));
   const total = (performance.now() - started) / 1000;
   const { info, trainingSet } = result;

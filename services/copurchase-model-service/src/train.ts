@@ -2,10 +2,12 @@
 // beside item-kNN, and writes the artifact:
 //   npx tsx services/copurchase-model-service/src/train.ts [--out copurchase.aisle] [--register [--promote]] [--cut 2011-11-09] [--seed 42] [--epochs N]
 //     [--register [--promote]]   register the version in the feature store (AISLE_STORE, ...) and optionally promote it
+//     [--file lines.csv.gz]      the lines to learn from, in the shipped dataset's format (default: the shipped dataset)
+//     [--info-out info.json]     also write the version's registry metadata (aisle.common.v1.ModelInfo as JSON)
 // Every figure printed is measured by this run.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CUT, evaluate, formatInvoiceDate, invoiceBaskets, itemKnn, loadRetailLines, temporalSplit, type Evaluation } from '@aisle/retail-data';
+import { DEFAULT_CUT, DEFAULT_DATASET_PATH, evaluate, formatInvoiceDate, invoiceBaskets, itemKnn, loadRetailLines, temporalSplit, type Evaluation } from '@aisle/retail-data';
 import { registerArtifact } from './adapters/store-registry';
 import { useTfBackend } from './adapters/tf-backend';
 import { DEFAULT_PARAMS, type TrainingParams } from './domain/params';
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       out: { type: 'string' },
+      file: { type: 'string', default: DEFAULT_DATASET_PATH },
+      'info-out': { type: 'string' },
       cut: { type: 'string', default: DEFAULT_CUT },
       seed: { type: 'string' },
       epochs: { type: 'string' },
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
   const policy = { ...DEFAULT_SEED_POLICY, halfLifeDays: numberOption(values['half-life'], 'half-life') ?? DEFAULT_SEED_POLICY.halfLifeDays };
 
   const backend = await useTfBackend();
-  const lines = await loadRetailLines();
+  const lines = await loadRetailLines(values.file);
   const split = temporalSplit(lines, { cut: values.cut });
   // Train window only. --anonymous adds invoices without a customer id: not protocol-clean lines, but
   // valid evidence of what is bought together (they never enter the evaluation).
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
     writeFileSync(values.out, trained.artifactBytes);
     console.log(`wrote ${values.out}: ${trained.artifactBytes.length} bytes, sha256 ${trained.info.checksum}`);
   }
+  if (values['info-out']) writeFileSync(values['info-out'], JSON.stringify(trained.info, null, 2) + '\n');
 
   if (values.register) {
     const registered = await registerArtifact(trained.artifactBytes, { promote: values.promote, promotedBy: 'copurchase-train-cli' });

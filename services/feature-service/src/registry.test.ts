@@ -58,12 +58,22 @@ describe('ModelRegistryService', () => {
     const whole = Buffer.concat(chunks.map((chunk) => chunk.data));
     expect(createHash('sha256').update(whole).digest('hex')).toBe(listed.versions[1]!.checksum);
 
+    expect(listed.versions[1]).toMatchObject({ sizeBytes: artifact.length, promotedBy: undefined, promotedUnixMs: undefined });
+    const before = Date.now();
     const promoted = await unaryCall(client, client.promoteModelVersion, { model: 'copurchase', version: 'v1', promotedBy: 'ci' }, deadline());
-    expect(promoted).toMatchObject({ previousVersion: '', info: { stage: 'production', id: { version: 'v1' } } });
+    expect(promoted).toMatchObject({ previousVersion: '', info: { stage: 'production', id: { version: 'v1' }, promotedBy: 'ci' } });
+    expect(promoted.info!.promotedUnixMs).toBeGreaterThanOrEqual(before);
+    const shown = (await unaryCall(client, client.getModelVersion, { model: 'copurchase', version: 'v1' }, deadline())).info!;
+    expect([shown.promotedBy, shown.promotedUnixMs]).toEqual(['ci', promoted.info!.promotedUnixMs]);
     await unaryCall(client, client.promoteModelVersion, { model: 'copurchase', version: 'v2', promotedBy: 'ci' }, deadline());
     expect((await unaryCall(client, client.getModelVersion, { model: 'copurchase', version: '' }, deadline())).info?.id?.version).toBe('v2');
     const rolled = await unaryCall(client, client.rollbackModel, { model: 'copurchase', promotedBy: 'oncall' }, deadline());
-    expect(rolled).toMatchObject({ rolledBackVersion: 'v2', info: { id: { version: 'v1' }, stage: 'production' } });
+    expect(rolled).toMatchObject({ rolledBackVersion: 'v2', info: { id: { version: 'v1' }, stage: 'production', promotedBy: 'oncall' } });
+    const listedAfter = await unaryCall(client, client.listModelVersions, { model: 'copurchase', limit: 0 }, deadline());
+    expect(listedAfter.versions.map((info) => [info.id?.version, info.stage, info.promotedBy])).toEqual([
+      ['v2', 'retired', 'ci'],
+      ['v1', 'production', 'oncall'],
+    ]);
     const again = await unaryCall(client, client.rollbackModel, { model: 'copurchase', promotedBy: 'oncall' }, deadline()).catch((error: ServiceError) => error);
     expect((again as ServiceError).code).toBe(status.FAILED_PRECONDITION);
   });

@@ -156,6 +156,30 @@ export class CassandraStore implements FeatureStore {
     });
   }
 
+  async *transactionLines(pageSize = 5000): AsyncIterable<TransactionLine[]> {
+    const client = await guarded('transactionLines', () => this.connection.client());
+    const stream = client.stream(this.q.scanLog, [], { prepare: true, executionProfile: READ_PROFILE, fetchSize: pageSize, autoPage: true });
+    let page: TransactionLine[] = [];
+    for await (const row of guardedIterable('transactionLines', stream as unknown as AsyncIterable<{ get(name: string): unknown }>)) {
+      page.push({
+        lineId: row.get('line_id') as string,
+        invoiceNo: row.get('invoice_no') as string,
+        productId: row.get('product_id') as string,
+        description: (row.get('description') as string | null) ?? '',
+        quantity: num(row.get('quantity')),
+        unitPrice: row.get('unit_price') as number,
+        timeUnixMs: num(row.get('time_ms')),
+        userId: (row.get('user_id') as string | null) ?? null,
+        country: (row.get('country') as string | null) ?? '',
+      });
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
   registerModelVersion: FeatureStore['registerModelVersion'] = (input, artifact) => guarded('registerModelVersion', () => this.registry.register(input, artifact));
   listModelVersions: FeatureStore['listModelVersions'] = (model, limit) => guarded('listModelVersions', () => this.registry.list(model, limit));
   getModelVersion: FeatureStore['getModelVersion'] = (model, version) => guarded('getModelVersion', () => this.registry.get(model, version));

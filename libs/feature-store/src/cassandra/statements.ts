@@ -11,6 +11,7 @@ export function cql(keyspace: string, logTtlSeconds: number) {
     insertProductLine: `INSERT INTO ${keyspace}.product_lines (product_id, invoice_no, line_id, time_ms, quantity, unit_price, description, customer_id, country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     selectProductLines: `SELECT invoice_no, line_id, time_ms, quantity, unit_price, description, customer_id, country FROM ${keyspace}.product_lines WHERE product_id = ?`,
     deleteProductLine: `DELETE FROM ${keyspace}.product_lines WHERE product_id = ? AND invoice_no = ? AND line_id = ?`,
+    scanLog: `SELECT line_id, invoice_no, product_id, description, quantity, unit_price, time_ms, user_id, country FROM ${keyspace}.transaction_lines`,
     scanProductLines: `SELECT product_id, invoice_no, time_ms, country FROM ${keyspace}.product_lines`,
     selectPopularity: `SELECT product_ids, scores FROM ${keyspace}.popularity WHERE scope = ? AND time_window = ?`,
     selectPopularityKeys: `SELECT scope, time_window FROM ${keyspace}.popularity`,

@@ -123,6 +123,22 @@ export class SqliteStore implements FeatureStore {
     }).immediate();
   }
 
+  async *transactionLines(pageSize = SCAN_PAGE): AsyncIterable<TransactionLine[]> {
+    // Keyset pages on the primary key, a yield between them, as in refreshPopularity.
+    const page = this.db.prepare(
+      `SELECT line_id AS lineId, invoice_no AS invoiceNo, product_id AS productId, description, quantity, unit_price AS unitPrice, time_ms AS timeUnixMs, user_id AS userId, country
+       FROM transaction_lines WHERE line_id > ? ORDER BY line_id LIMIT ?`,
+    );
+    let after = '';
+    for (;;) {
+      const rows = page.all(after, pageSize) as TransactionLine[];
+      if (rows.length > 0) yield rows;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.lineId;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   registerModelVersion: FeatureStore['registerModelVersion'] = (input, artifact) => this.registry.register(input, artifact);
   listModelVersions: FeatureStore['listModelVersions'] = (model, limit) => this.registry.list(model, limit);
   getModelVersion: FeatureStore['getModelVersion'] = (model, version) => this.registry.get(model, version);

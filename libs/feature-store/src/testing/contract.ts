@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { StoreNotFoundError, StorePreconditionError } from '../errors';
 import type { FeatureStore } from '../store';
-import { GLOBAL_SCOPE, type ModelVersionInput } from '../types';
+import { GLOBAL_SCOPE, type ModelVersionInput, type TransactionLine } from '../types';
 import { DAY, line, T0, uniqueIds } from './lines';
 
 export type OpenStore = (dataset: string) => Promise<FeatureStore>;
@@ -104,6 +104,34 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         const second = await openStore('durable');
         expect((await second.getUserContext(id('u'), 50)).known).toBe(true);
         expect(await second.ingest([line({ lineId: id('1:1'), userId: id('u') })])).toEqual({ applied: 0, duplicates: 1 });
+      });
+    });
+
+    describe('transaction log scan', () => {
+      it('returns every applied line once, in pages, with the fields it was ingested with; erased users are gone', async () => {
+        const store = await openStore('scan');
+        const id = uniqueIds('scan');
+        const lines = Array.from({ length: 23 }, (_, i) =>
+          line({ lineId: id(`l${i}`), invoiceNo: id(`inv${i % 5}`), productId: `2${String(1000 + i)}`, quantity: i + 1, unitPrice: 0.5 + i, timeUnixMs: T0 + i * DAY, userId: i % 4 === 0 ? null : id(`u${i % 3}`), description: `item, "${i}"` }),
+        );
+        await store.ingest(lines);
+        await store.ingest(lines.slice(0, 3)); // a replay adds nothing
+        const scan = async () => {
+          const pages: number[] = [];
+          const seen: TransactionLine[] = [];
+          for await (const page of store.transactionLines(7)) {
+            pages.push(page.length);
+            seen.push(...page.filter((row) => row.lineId.startsWith(id(''))));
+          }
+          return { pages, seen: seen.sort((a, b) => a.lineId.localeCompare(b.lineId)) };
+        };
+        const first = await scan();
+        expect(first.seen).toEqual([...lines].sort((a, b) => a.lineId.localeCompare(b.lineId)));
+        expect(first.pages.every((size) => size > 0 && size <= 7)).toBe(true);
+        await store.eraseUser(id('u1'));
+        const after = await scan();
+        expect(after.seen).toEqual(first.seen.filter((row) => row.userId !== id('u1')));
+        expect(after.seen.length).toBeLessThan(first.seen.length);
       });
     });
 
@@ -218,7 +246,7 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         const model = uniqueIds('m')('copurchase');
         const big = new Uint8Array(1_300_000).map((_, index) => (index * 7) % 251);
         const v1 = await store.registerModelVersion(input(model, 'v1'), big);
-        expect(v1).toMatchObject({ stage: 'candidate', checksum: createHash('sha256').update(big).digest('hex'), chunkCount: 3, sizeBytes: big.length, trainingRows: 1234 });
+        expect(v1).toMatchObject({ stage: 'candidate', checksum: createHash('sha256').update(big).digest('hex'), chunkCount: 3, sizeBytes: big.length, trainingRows: 1234, promotedBy: '', promotedUnixMs: 0 });
         await new Promise((resolve) => setTimeout(resolve, 5));
         await store.registerModelVersion(input(model, 'v2'), new Uint8Array([1, 2, 3]));
         await expect(store.registerModelVersion(input(model, 'v2'), new Uint8Array([9]))).rejects.toBeInstanceOf(StorePreconditionError);
@@ -236,13 +264,19 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         }
         expect(Buffer.concat(chunks).equals(Buffer.from(big))).toBe(true);
 
+        const beforePromotion = Date.now();
         const first = await store.promoteModelVersion(model, 'v1', 'alice');
         expect(first.previousVersion).toBe('');
         expect(first.info).toMatchObject({ version: 'v1', stage: 'production', promotedBy: 'alice' });
+        // Who and when are stored, not only returned: a fresh read has them.
+        const stored = await store.getModelVersion(model, 'v1');
+        expect(stored).toMatchObject({ promotedBy: 'alice', promotedUnixMs: first.info.promotedUnixMs });
+        expect(stored!.promotedUnixMs).toBeGreaterThanOrEqual(beforePromotion);
         const second = await store.promoteModelVersion(model, 'v2', 'bob');
         expect(second.previousVersion).toBe('v1');
         expect((await store.getModelVersion(model))?.version).toBe('v2');
-        expect((await store.getModelVersion(model, 'v1'))?.stage).toBe('retired');
+        expect(await store.getModelVersion(model, 'v1')).toMatchObject({ stage: 'retired', promotedBy: 'alice' });
+        expect(await store.getModelVersion(model, 'v2')).toMatchObject({ stage: 'production', promotedBy: 'bob' });
 
         const back = await store.rollbackModel(model, 'carol');
         expect(back.rolledBackVersion).toBe('v2');

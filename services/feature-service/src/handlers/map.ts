@@ -31,5 +31,8 @@ export function modelInfoMessage(info: ModelVersionInfo): common.ModelInfo {
     stage: info.stage,
     // The registry does not know who loaded a version; serving processes report that themselves.
     loadedUnixMs: 0,
+    // Absent until the version has been production (promoted, or rolled back to).
+    ...(info.promotedUnixMs > 0 ? { promotedBy: info.promotedBy, promotedUnixMs: info.promotedUnixMs } : {}),
+    sizeBytes: info.sizeBytes,
   };
 }

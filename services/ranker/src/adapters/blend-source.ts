@@ -1,11 +1,18 @@
-// Where the blend weights come from: a JSON file (AISLE_BLEND_FILE, by default the learned blend
-// shipped in services/ranker/blend/), or the hand-set DEFAULT_BLEND when it says "builtin".
+// Where the blend weights come from at start-up: a JSON file (AISLE_BLEND_FILE, by default the learned
+// blend shipped in services/ranker/blend/), or the hand-set DEFAULT_BLEND when it says "builtin". The
+// registry's production blend (registry-blend.ts) replaces it once there is one.
 import { readFileSync } from 'node:fs';
 import { DEFAULT_BLEND, validateWeights } from '../domain/blend';
 import type { Blend } from '../flow/rank';
 
+/** A blend document `{ version, weights, ... }` (a blend file, or a registered blend artifact). */
+export function parseBlend(json: string, fallbackVersion: string): Blend {
+  const parsed = JSON.parse(json) as { version?: unknown; weights?: Record<string, unknown> } | null;
+  if (typeof parsed !== 'object' || parsed === null) throw new Error('a blend must be a JSON object { version, weights }');
+  return { weights: validateWeights(parsed.weights ?? {}), version: typeof parsed.version === 'string' && parsed.version ? parsed.version : fallbackVersion };
+}
+
 export function loadBlend(file: string): Blend {
   if (file === 'builtin') return { weights: DEFAULT_BLEND, version: '' };
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { version?: string; weights?: Record<string, unknown> };
-  return { weights: validateWeights(parsed.weights ?? {}), version: parsed.version ?? file };
+  return parseBlend(readFileSync(file, 'utf8'), file);
 }

@@ -1,0 +1,148 @@
+// The whole loop on a slice of the real data: a store with the first months, a pipeline run whose
+// models go to production, the four services running on that store, new transactions ingested
+// through the feature service, a second pipeline run that beats production and promotes, the model
+// services and the ranker picking the new versions up without a restart (the next Rank says so), a
+// third run that finds nothing to do, and a roll-back the ranker follows.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { features, type ranker } from '@aisle/contracts';
+import { openStore, type FeatureStore } from '@aisle/feature-store';
+import { createClient, unaryCall } from '@aisle/grpc-kit';
+import { createRankerClient } from '@aisle/ranker-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceMain } from './paths';
+import { DEFAULT_RUN_OPTIONS, runPipeline, type RunOptions, type RunOutcome } from './pipeline';
+import { grpcRegistry } from './registry-access';
+import { registryCommand } from './registry-cli';
+import { startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit';
+import { datasetLines, writeLines } from './testing/dataset-store';
+
+/** Records of the shipped file: the store starts with the first, the rest arrive later through Ingest. */
+const FIRST = 100_000;
+const LATER = 150_000;
+const USER = '17850';
+
+// Small, fast models. The first production is deliberately weak (tiny embeddings, a few trees) so that
+// the second run, with more data and ordinary settings, must beat it on the same test window.
+const SMALL: Pick<RunOptions, 'testDays' | 'validationDays' | 'epochs' | 'jobs' | 'concurrency'> = { testDays: 21, validationDays: 21, epochs: 1, jobs: 2, concurrency: 4 };
+const WEAK = { copurchase: ['--dim', '4', '--min-count', '50'], affinity: ['--rounds', '2', '--windows', '1'] };
+const BETTER = { copurchase: ['--dim', '32'], affinity: ['--rounds', '40'] };
+
+describe('ingest → pipeline → promotion → the next Rank uses the new versions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aisle-loop-'));
+  const storeEnv = { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dir, 'aisle.db') };
+  const services: ServiceProcess[] = [];
+  let store: FeatureStore;
+  let rankerAddress = '';
+  let featuresAddress = '';
+  const logs: string[] = [];
+  const pipeline = (trainerArgs: RunOptions['trainerArgs']) =>
+    runPipeline(store, { ...DEFAULT_RUN_OPTIONS, ...SMALL, trainerArgs, dir: join(dir, 'pipeline'), promotedBy: 'loop test' }, (line) => logs.push(line));
+  const rank = async (): Promise<ranker.RankResponse> => {
+    const client = createRankerClient(rankerAddress, { timeoutMs: 10_000 });
+    try {
+      return await client.rank({ userId: USER, k: 10 });
+    } finally {
+      client.close();
+    }
+  };
+  const versions = (response: ranker.RankResponse) => Object.fromEntries(response.models.map((model) => [model.model, model.version]));
+  let first: RunOutcome;
+  let second: RunOutcome;
+
+  beforeAll(async () => {
+    await writeLines(storeEnv.AISLE_SQLITE_PATH, await datasetLines(0, FIRST));
+    store = openStore({ kind: 'sqlite', path: storeEnv.AISLE_SQLITE_PATH });
+    first = await pipeline(WEAK);
+    const poll = { AISLE_MODEL_POLL_INTERVAL: '300ms' };
+    const feature = await startServiceProcess(serviceMain('feature-service'), { ...storeEnv, AISLE_FEATURES_PORT: '0', AISLE_FEATURES_POPULARITY_REFRESH: '500ms' });
+    services.push(feature);
+    featuresAddress = feature.address;
+    const env = { ...poll, AISLE_FEATURES_ADDRESS: feature.address };
+    const [copurchase, affinity] = await Promise.all([startServiceProcess(serviceMain('copurchase-model-service'), { ...env, AISLE_COPURCHASE_PORT: '0' }), startServiceProcess(serviceMain('affinity-model-service'), { ...env, AISLE_AFFINITY_PORT: '0' })]);
+    services.push(copurchase, affinity);
+    const rankerProcess = await startServiceProcess(serviceMain('ranker'), { ...env, AISLE_COPURCHASE_ADDRESS: copurchase.address, AISLE_AFFINITY_ADDRESS: affinity.address, AISLE_RANKER_PORT: '0', AISLE_RANK_BUDGET: '4000ms', AISLE_RANK_BUDGET_USER_CONTEXT: '1500ms', AISLE_RANK_BUDGET_CANDIDATES: '1500ms', AISLE_RANK_BUDGET_SCORES: '1500ms' });
+    services.push(rankerProcess);
+    rankerAddress = rankerProcess.address;
+  }, 900_000);
+
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the first run promotes its versions (nothing was in production) and the services serve them', async () => {
+    expect(first.record.gate.promote).toBe(true);
+    expect(Object.keys(first.record.promoted).sort()).toEqual(['affinity', 'blend', 'copurchase']);
+    expect(versions(await rank())).toEqual(first.record.candidate.versions);
+  });
+
+  it('after new transactions arrive through Ingest, the next run beats production, promotes, and the next Rank shows the new versions', async () => {
+    const client = createClient(features.FeatureServiceClient, featuresAddress, { service: 'aisle.features.v1.FeatureService' });
+    const later = await datasetLines(FIRST, LATER);
+    let applied = 0;
+    try {
+      for (let i = 0; i < later.length; i += 2000) {
+        const batch = later.slice(i, i + 2000).map((line) => ({ ...line, userId: line.userId ?? '' }));
+        applied += (await unaryCall(client, client.ingest, { lines: batch }, { deadline: Date.now() + 60_000 })).applied;
+      }
+    } finally {
+      client.close();
+    }
+    expect(applied).toBe(later.length);
+
+    second = await pipeline(BETTER);
+    expect(second.record.snapshot.rows).toBe(first.record.snapshot.rows + later.length);
+    expect(second.record.cuts.test > first.record.cuts.test).toBe(true);
+    // Production (the first run's versions) was evaluated on the second run's own test window.
+    expect(second.record.production.versions).toEqual(first.record.candidate.versions);
+    expect(second.record.gate.checks.map((check) => [check.name, check.pass])).toEqual([
+      ['NDCG@10 (all)', true],
+      ['HR@10 (all)', true],
+      ['NDCG@10 (new)', true],
+      ['HR@10 (new)', true],
+    ]);
+    expect(second.record.promoted).toMatchObject({ copurchase: expect.stringContaining(second.record.candidate.versions.copurchase) });
+    const registered = (await store.getModelVersion('blend'))!;
+    expect(registered).toMatchObject({ version: second.record.candidate.versions.blend, stage: 'production', promotedBy: 'loop test' });
+    expect(registered.parameters).toMatchObject({ 'pipeline.snapshot': second.record.snapshot.hash, 'serves_with.copurchase': second.record.candidate.versions.copurchase });
+
+    // Every service polls every 300 ms: the new versions must answer within a few seconds, no restart.
+    const started = Date.now();
+    await expect.poll(async () => versions(await rank()), { timeout: 20_000, interval: 250 }).toEqual(second.record.candidate.versions);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(services.every((service) => service.child.exitCode === null)).toBe(true);
+  });
+
+  it('a rerun with nothing new is a no-op, quickly', async () => {
+    const started = performance.now();
+    const third = await pipeline(BETTER);
+    expect(third.noop).toBe(true);
+    expect(third.record.runId).toBe(second.record.runId);
+    expect((performance.now() - started) / 1000).toBeLessThan(10);
+    expect(logs.at(-1)).toContain('no-op');
+  });
+
+  it('writes the report next to the run record, with the plots and the command that reproduces it', () => {
+    const markdown = readFileSync(join(second.runDir, 'report.md'), 'utf8');
+    expect(markdown).toContain(`SHA-256 \`${second.record.snapshot.hash}\``);
+    expect(markdown).toContain('npm run pipeline -- run --cut');
+    expect(markdown).toMatch(/\| NDCG@10 \(all\) \| [\d.]+ \| [\d.]+ \| > production \| yes \|/);
+    const html = readFileSync(join(second.runDir, 'report.html'), 'utf8');
+    expect(html.match(/<svg /g)?.length).toBe(3);
+    expect(html).toContain(second.record.candidate.versions.blend.replace(/^blend-/, ''));
+    expect(JSON.parse(readFileSync(join(second.runDir, 'run.json'), 'utf8'))).toMatchObject({ runId: second.record.runId, gate: { promote: true } });
+  });
+
+  it('a roll-back of the blend through the registry CLI is what the ranker serves next', async () => {
+    const access = grpcRegistry(featuresAddress);
+    try {
+      expect(await registryCommand(access, ['rollback', 'blend'], { by: 'oncall', limit: 20 })).toContain(`rolled back ${second.record.candidate.versions.blend}`);
+    } finally {
+      await access.close();
+    }
+    await expect.poll(async () => versions(await rank()).blend, { timeout: 20_000, interval: 250 }).toBe(first.record.candidate.versions.blend);
+  });
+});
