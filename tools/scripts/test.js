@@ -52,15 +52,15 @@ const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const group of ['libs', 'services', 'tools']) {
-  for (const project of readdirSync(join(root, group))) {
-    const report = join(root, group, project, '.vitest-result.json');
-    if (!existsSync(report)) continue;
-    const result = JSON.parse(readFileSync(report, 'utf8'));
-    passed += result.numPassedTests;
-    failed += result.numFailedTests;
-    skipped += result.numPendingTests + result.numTodoTests;
-  }
+// Projects live in libs/*, services/*, tools/* and deploy/.
+const projectDirs = ['libs', 'services', 'tools'].flatMap((group) => readdirSync(join(root, group)).map((project) => join(root, group, project)));
+for (const dir of [...projectDirs, join(root, 'deploy')]) {
+  const report = join(dir, '.vitest-result.json');
+  if (!existsSync(report)) continue;
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  passed += result.numPassedTests;
+  failed += result.numFailedTests;
+  skipped += result.numPendingTests + result.numTodoTests;
 }
 console.log(`\n${cassandraNote}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

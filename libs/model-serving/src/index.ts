@@ -7,5 +7,6 @@ export { grpcModelSource } from './grpc-source';
 export type { GrpcModelSourceOptions } from './grpc-source';
 export { HotSwapModel } from './hot-swap';
 export type { HotSwapOptions, LoadedModel, RefreshOutcome } from './hot-swap';
+export { timedInference } from './inference';
 export { loadRegistrySettings, registrySource } from './registry-settings';
 export type { RegistrySettings } from './registry-settings';

@@ -1,8 +1,21 @@
-import { SpanStatusCode, metrics, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, metrics, trace, type Attributes, type Meter, type Span } from '@opentelemetry/api';
 
-/** Aisle's tracer and meter; no-ops until the bootstrap has started the SDK. */
+/** Aisle's tracer; a no-op until the bootstrap has started the SDK. */
 export const tracer = trace.getTracer('aisle');
-export const meter = metrics.getMeter('aisle');
+
+/**
+ * Aisle's meter. The metrics API has no proxy provider: a meter taken before the SDK starts stays a
+ * no-op forever, and this module is loaded by the bootstrap itself. So every call is forwarded to the
+ * meter of the provider registered now; instruments are created at service module load, after the
+ * bootstrap ran.
+ */
+export const meter: Meter = new Proxy({} as Meter, {
+  get(_target, property: keyof Meter) {
+    const current = metrics.getMeter('aisle');
+    const value = current[property];
+    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+  },
+});
 
 /** The active span's trace id, or '' when nothing is traced. */
 export function currentTraceId(): string {

@@ -14,10 +14,27 @@ export const ATTR = {
   FALLBACK_REASON: 'aisle.fallback.reason',
   MODEL_NAME: 'aisle.model.name',
   MODEL_VERSION: 'aisle.model.version',
+  MODEL_OPERATION: 'aisle.model.operation',
   CACHE_NAME: 'aisle.cache.name',
   CACHE_HIT: 'aisle.cache.hit',
   INGEST_LINES: 'aisle.ingest.lines',
+  INGEST_OUTCOME: 'aisle.ingest.outcome',
   STORE_KIND: 'aisle.store.kind',
+} as const;
+
+/** Attributes that carry one value per source or model, named aisle.<domain>.<name>.<field>. */
+export const PER = {
+  /** State of one Rank source (OK, TIMEOUT, FAILED, FALLBACK, SKIPPED). */
+  sourceState: (source: string) => `aisle.source.${source}.state`,
+  /** Why a source was not OK (its status detail). */
+  fallbackReason: (source: string) => `aisle.source.${source}.fallback_reason`,
+  /** Candidates a generator put in the pool. */
+  candidates: (source: string) => `aisle.candidates.${source}.count`,
+  /** Version of a model a Rank used. */
+  modelVersion: (model: string) => `aisle.model.${model}.version`,
+  /** Cache hits and misses of one cache within a call. */
+  cacheHits: (cache: string) => `aisle.cache.${cache}.hits`,
+  cacheMisses: (cache: string) => `aisle.cache.${cache}.misses`,
 } as const;
 
 /**

@@ -2,46 +2,22 @@
 // process loads the built telemetry lib first, then makes a gRPC call (and a Cassandra query when a
 // node is available), exporting spans as OTLP/HTTP JSON to a receiver started here.
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { cassandraTestTarget } from '@aisle/config/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spanAttribute as attribute, startOtlpReceiver, type OtlpReceiver } from './testing';
 
-interface OtlpSpan {
-  name: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  kind: number;
-  attributes: { key: string; value: Record<string, unknown> }[];
-}
-
-const received: OtlpSpan[] = [];
-let receiver: Server;
-let endpoint: string;
+let receiver: OtlpReceiver;
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      if (request.url === '/v1/traces') {
-        const payload = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-        for (const resource of payload.resourceSpans) for (const scope of resource.scopeSpans) received.push(...scope.spans);
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  receiver = await startOtlpReceiver();
 });
 
-afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+afterAll(() => receiver.close());
 
 const CHILD = `
 const telemetry = require(${JSON.stringify(join(__dirname, '..', 'dist', 'index.js'))});
-telemetry.startTelemetry({ serviceName: 'telemetry-test' });
+telemetry.startTelemetry({ serviceName: 'telemetry-test', metricsPort: 9464 });
 const grpc = require('@grpc/grpc-js');
 const { HealthImplementation, service: healthService } = require('grpc-health-check');
 (async () => {
@@ -62,8 +38,14 @@ const { HealthImplementation, service: healthService } = require('grpc-health-ch
     const cassandra = require('cassandra-driver');
     const db = new cassandra.Client({ contactPoints: process.env.CASSANDRA_POINTS.split(','), localDataCenter: process.env.CASSANDRA_DC });
     await db.connect();
-    await db.execute('SELECT release_version FROM system.local WHERE key = ?', ['local'], { prepare: true });
+    await db.execute('SELECT host_id FROM system.peers_v2 WHERE peer = ?', ['10.98.76.54'], { prepare: true });
     await db.shutdown();
+  }
+  telemetry.meter.createCounter('aisle.test.calls').add(3, { 'aisle.test.kind': 'echo' });
+  const metricsAddress = await telemetry.metricsAddress();
+  if (metricsAddress) {
+    const scrape = await fetch('http://' + metricsAddress + '/metrics');
+    console.log('SCRAPE ' + JSON.stringify({ status: scrape.status, body: await scrape.text() }));
   }
   client.close(); health.close();
   server.forceShutdown();
@@ -75,7 +57,7 @@ function runChild(env: Record<string, string>): Promise<{ code: number; output: 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', CHILD], {
       cwd: join(__dirname, '..'),
-      env: { ...process.env, OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '100', ...env },
+      env: { ...process.env, ...receiver.env, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', AISLE_METRICS_PORT: '0', ...env },
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
@@ -84,11 +66,6 @@ function runChild(env: Record<string, string>): Promise<{ code: number; output: 
   });
 }
 
-const attribute = (span: OtlpSpan, key: string) => {
-  const value = span.attributes.find((entry) => entry.key === key)?.value;
-  return value ? Object.values(value)[0] : undefined;
-};
-
 describe('telemetry bootstrap', () => {
   const cassandra = cassandraTestTarget();
 
@@ -96,19 +73,44 @@ describe('telemetry bootstrap', () => {
     const result = await runChild(cassandra ? { CASSANDRA_POINTS: cassandra.contactPoints.join(','), CASSANDRA_DC: cassandra.localDataCenter } : {});
     expect(result.code, result.output).toBe(0);
 
-    const client = received.find((span) => span.name === 'grpc.test.Echo/Say' && span.kind === 3);
-    const server = received.find((span) => span.name === 'grpc.test.Echo/Say' && span.kind === 2);
-    expect(client, JSON.stringify(received.map((span) => span.name))).toBeDefined();
+    const client = receiver.spans.find((span) => span.name === 'grpc.test.Echo/Say' && span.kind === 3);
+    const server = receiver.spans.find((span) => span.name === 'grpc.test.Echo/Say' && span.kind === 2);
+    expect(client, JSON.stringify(receiver.spans.map((span) => span.name))).toBeDefined();
     expect(server).toBeDefined();
     expect(server!.traceId).toBe(client!.traceId);
     expect(server!.parentSpanId).toBe(client!.spanId);
     expect(attribute(server!, 'rpc.method')).toBe('Say');
-    expect(received.some((span) => span.name.includes('Health'))).toBe(false);
+    expect(receiver.spans.some((span) => span.name.includes('Health'))).toBe(false);
 
     if (cassandra) {
-      const query = received.find((span) => String(attribute(span, 'db.system') ?? attribute(span, 'db.system.name')) === 'cassandra' && span.name !== 'cassandra-driver.connect');
-      expect(query, JSON.stringify(received.map((span) => span.name))).toBeDefined();
-      expect(JSON.stringify(query!.attributes)).not.toContain('"local"');
+      const query = receiver.spans.find((span) => String(attribute(span, 'db.system') ?? attribute(span, 'db.system.name')) === 'cassandra' && span.name !== 'cassandra-driver.connect');
+      expect(query, JSON.stringify(receiver.spans.map((span) => span.name))).toBeDefined();
+      // Named by statement kind and table; the text keeps its placeholder, never the bound value.
+      expect(query!.name).toBe('SELECT peers_v2');
+      expect(attribute(query!, 'db.operation.name')).toBe('SELECT');
+      expect(attribute(query!, 'db.collection.name')).toBe('peers_v2');
+      expect(attribute(query!, 'db.query.text')).toBe('SELECT host_id FROM system.peers_v2 WHERE peer = ?');
+      expect(JSON.stringify(query!.attributes)).not.toContain('10.98.76.54');
     }
+  }, 60_000);
+
+  it('serves metrics in the Prometheus text format on AISLE_METRICS_PORT', async () => {
+    const result = await runChild({});
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('"msg":"metrics endpoint listening"');
+    const line = result.output.split('\n').find((text) => text.startsWith('SCRAPE '));
+    expect(line, result.output).toBeDefined();
+    const scrape = JSON.parse(line!.slice('SCRAPE '.length)) as { status: number; body: string };
+    expect(scrape.status).toBe(200);
+    expect(scrape.body).toMatch(/^aisle_test_calls_total\{[^}]*aisle_test_kind="echo"[^}]*\} 3/m);
+  }, 60_000);
+
+  it('samples by parent-based trace-id ratio from OTEL_TRACES_SAMPLER', async () => {
+    const before = receiver.spans.length;
+    const result = await runChild({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0', AISLE_METRICS_PORT: 'off' });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).not.toContain('metrics endpoint listening');
+    // Ratio 0: the root client span is dropped, and the server span follows its parent's decision.
+    expect(receiver.spans.slice(before).filter((span) => span.name === 'grpc.test.Echo/Say')).toEqual([]);
   }, 60_000);
 });

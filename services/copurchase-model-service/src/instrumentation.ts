@@ -1,4 +1,5 @@
 // Loaded first by main.ts: OpenTelemetry must patch grpc-js before anything requires it.
+import { METRICS_PORTS } from '@aisle/config';
 import { startTelemetry } from '@aisle/telemetry';
 
-startTelemetry({ serviceName: 'copurchase-model-service' });
+startTelemetry({ serviceName: 'copurchase-model-service', metricsPort: METRICS_PORTS.copurchase });

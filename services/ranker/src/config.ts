@@ -21,8 +21,17 @@ export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
       AISLE_RANK_MERGE_RESERVE: duration(5, { min: 0, max: 1000 }),
       AISLE_RANK_MAX_PER_FAMILY: integer(2, { min: 1, max: 100 }),
       AISLE_POPULAR_CACHE_TTL: duration(3_600_000, { min: 1000 }),
-      /** JSON blend weights ({ version, weights }); "builtin" for DEFAULT_BLEND. */
+      /** Popularity lists fetched at most this long ago answer a Rank without a call ("0ms" = call every time). */
+      AISLE_RANK_POPULAR_REUSE: duration(10_000, { min: 0, max: 3_600_000 }),
+      /** Catalogue facts (product or not, in stock, description) cached per product ("0ms" = no cache). */
+      AISLE_RANK_PRODUCT_CACHE_TTL: duration(60_000, { min: 0, max: 86_400_000 }),
+      AISLE_RANK_PRODUCT_CACHE_ENTRIES: integer(20_000, { min: 1, max: 10_000_000 }),
+      /** JSON blend weights ({ version, weights }); "builtin" for DEFAULT_BLEND. Served until the registry has a production blend. */
       AISLE_BLEND_FILE: text(LEARNED_BLEND_FILE),
+      /** Registry model whose production version is the blend; "none" serves AISLE_BLEND_FILE only. */
+      AISLE_BLEND_MODEL: text('blend', { maxLength: 64 }),
+      /** How often the registry is asked for a new production blend (as the model services poll theirs). */
+      AISLE_MODEL_POLL_INTERVAL: duration(30_000, { min: 0, max: 3_600_000 }),
     },
     env,
   );

@@ -1,4 +1,5 @@
 // Loaded first by main.ts: OpenTelemetry must patch grpc-js before anything requires it.
+import { METRICS_PORTS } from '@aisle/config';
 import { startTelemetry } from '@aisle/telemetry';
 
-startTelemetry({ serviceName: 'ranker' });
+startTelemetry({ serviceName: 'ranker', metricsPort: METRICS_PORTS.ranker });

@@ -2,10 +2,13 @@ import './instrumentation';
 import { loadServerSettings } from '@aisle/config';
 import { runMain, startService } from '@aisle/grpc-kit';
 import { createLogger } from '@aisle/telemetry';
+import { registrySource } from '@aisle/model-serving';
 import { loadBlend } from './adapters/blend-source';
+import { startRegistryBlend } from './adapters/registry-blend';
 import { grpcDownstreams } from './adapters/downstream';
 import { features } from '@aisle/contracts';
 import { keepPopularWarm, PopularCache } from './adapters/popular-cache';
+import { ProductCache } from './adapters/product-cache';
 import { loadRankerConfig } from './config';
 import { rankerService } from './server';
 
@@ -15,7 +18,11 @@ runMain(logger, async () => {
   const settings = loadServerSettings('ranker');
   const config = loadRankerConfig();
   const downstreams = grpcDownstreams({ features: config.AISLE_FEATURES_ADDRESS, copurchase: config.AISLE_COPURCHASE_ADDRESS, affinity: config.AISLE_AFFINITY_ADDRESS });
-  const blend = loadBlend(config.AISLE_BLEND_FILE);
+  const fileBlend = loadBlend(config.AISLE_BLEND_FILE);
+  const registry = config.AISLE_BLEND_MODEL === 'none' ? undefined : registrySource(config.AISLE_FEATURES_ADDRESS);
+  // A first answer from the registry before serving, but never a start-up that waits on it for long.
+  const noRegistry = { production: async () => undefined, fetch: () => Promise.reject(new Error('no blend registry')) };
+  const blend = await startRegistryBlend(fileBlend, { model: config.AISLE_BLEND_MODEL, source: registry?.source ?? noRegistry, pollIntervalMs: registry ? config.AISLE_MODEL_POLL_INTERVAL : 0, firstPollMs: registry ? 3000 : 0, logger });
   const popularCache = new PopularCache(config.AISLE_POPULAR_CACHE_TTL);
   const window = features.PopularityWindow.POPULARITY_WINDOW_LAST_30_DAYS;
   const stopWarming = keepPopularWarm(
@@ -30,16 +37,20 @@ runMain(logger, async () => {
   const deps = {
     downstreams,
     popularCache,
-    blend: () => blend,
+    productCache: new ProductCache(config.AISLE_RANK_PRODUCT_CACHE_ENTRIES, config.AISLE_RANK_PRODUCT_CACHE_TTL),
+    blend: () => blend.current().value,
     settings: {
       budgetMs: config.AISLE_RANK_BUDGET,
       stageBudgetMs: { userContext: config.AISLE_RANK_BUDGET_USER_CONTEXT, candidates: config.AISLE_RANK_BUDGET_CANDIDATES, scores: config.AISLE_RANK_BUDGET_SCORES },
       mergeReserveMs: config.AISLE_RANK_MERGE_RESERVE,
+      popularReuseMs: config.AISLE_RANK_POPULAR_REUSE,
       maxPerFamily: config.AISLE_RANK_MAX_PER_FAMILY,
     },
   };
   await startService({ logger, settings, services: [rankerService(deps)], onStopped: () => {
       stopWarming();
+      void blend.stop();
+      registry?.close();
       downstreams.close();
     },
   });

@@ -6,55 +6,19 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
-import { common } from '@aisle/contracts';
 import { createRankerClient } from '@aisle/ranker-client';
-import { isCleanLine, loadRetailLines } from '@aisle/retail-data';
 import { ECHO_SERVICE } from './echo-server';
+import { benchmarkUsers, closedLoop, percentile, rankCall, rate, type PhaseResult } from './load';
 import { startStack } from './stack';
 
 const root = join(__dirname, '..', '..', '..');
-
-interface PhaseResult {
-  calls: number;
-  errors: number;
-  degraded: number;
-  seconds: number;
-  latencies: number[];
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-async function closedLoop(concurrency: number, seconds: number, call: (i: number) => Promise<boolean>): Promise<PhaseResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let degraded = 0;
-  let calls = 0;
-  const end = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        try {
-          if (!(await call(calls))) degraded++;
-        } catch {
-          errors++;
-        }
-        latencies.push(performance.now() - t0);
-        calls++;
-      }
-    }),
-  );
-  return { calls, errors, degraded, seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) };
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '1,8,32' } } });
   const seconds = Number(values.seconds);
   const levels = values.concurrency.split(',').map(Number);
 
-  const lines = await loadRetailLines();
-  const users = [...new Set(lines.filter(isCleanLine).map((line) => line.customerId!))].sort().filter((_, i) => i % 20 === 0);
+  const users = await benchmarkUsers();
   const stack = await startStack({ storeEnv: { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(root, '.data', 'aisle.db') } });
   // The echo server is its own process, like the ranker, so both pay the same loopback costs.
   const echoChild = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'echo-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -68,10 +32,7 @@ async function main(): Promise<void> {
       (echo as unknown as { echo: (r: Buffer, m: Metadata, o: object, cb: (e: Error | null) => void) => void }).echo(payload, new Metadata(), { deadline: Date.now() + 5000 }, (error) => (error ? reject(error) : resolve(true))),
     );
   const ranker = createRankerClient(stack.ranker.address, { timeoutMs: 5000 });
-  const callRank = async (i: number) => {
-    const response = await ranker.rank({ userId: users[i % users.length]!, k: 10, context: { country: 'United Kingdom', timeUnixMs: 0 } });
-    return response.sources.every((source) => source.state === common.SourceState.SOURCE_STATE_OK || source.state === common.SourceState.SOURCE_STATE_SKIPPED);
-  };
+  const callRank = rankCall(ranker, users);
 
   console.log(`Rank vs bare grpc-js echo, closed loop, ${seconds} s per phase, ${users.length} customers round-robin, k=10`);
   console.log('| concurrency | target | calls/s | p50 ms | p99 ms | errors | degraded | throughput ratio | p99 ratio |');
@@ -81,7 +42,6 @@ async function main(): Promise<void> {
   for (const concurrency of levels) {
     const e = await closedLoop(concurrency, seconds, callEcho);
     const r = await closedLoop(concurrency, seconds, callRank);
-    const rate = (x: PhaseResult) => x.calls / x.seconds;
     const row = (name: string, x: PhaseResult, ratios: string) =>
       console.log(`| ${concurrency} | ${name} | ${rate(x).toFixed(0)} | ${percentile(x.latencies, 50).toFixed(2)} | ${percentile(x.latencies, 99).toFixed(2)} | ${x.errors} | ${x.degraded} | ${ratios}`);
     row('echo', e, '1.00 | 1.00 |');

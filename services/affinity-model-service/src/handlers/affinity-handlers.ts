@@ -2,18 +2,11 @@
 // One `model.use` per request: a hot swap never mixes versions within a response.
 import type { affinity, common } from '@aisle/contracts';
 import type { AsyncService } from '@aisle/grpc-kit';
-import type { HotSwapModel, LoadedModel } from '@aisle/model-serving';
-import { ATTR, meter } from '@aisle/telemetry';
+import { timedInference, type HotSwapModel, type LoadedModel } from '@aisle/model-serving';
 import type { AffinityModel } from '../domain/affinity-model';
 import { validScoreRequest } from './validate';
 
 type Service = AsyncService<typeof affinity.AffinityServiceService>;
-
-const inference = meter.createHistogram('aisle.model.inference.duration', {
-  description: 'Time to compute features and score one request',
-  unit: 'ms',
-  advice: { explicitBucketBoundaries: [0.25, 0.5, 1, 2, 5, 10, 20, 50] },
-});
 
 function versionOf(loaded: LoadedModel<AffinityModel>): common.ModelVersion {
   return { model: loaded.info.id?.model ?? '', version: loaded.info.id?.version ?? '' };
@@ -24,10 +17,8 @@ export function affinityHandlers(model: HotSwapModel<AffinityModel>, now: () => 
     score: async (request) => {
       const valid = validScoreRequest(request, now());
       return model.use((loaded) => {
-        const started = performance.now();
-        const result = loaded.value.score(valid.features, valid.candidates, valid.explainTop);
+        const result = timedInference(loaded, 'score', (affinity) => affinity.score(valid.features, valid.candidates, valid.explainTop));
         const version = versionOf(loaded);
-        inference.record(performance.now() - started, { [ATTR.MODEL_NAME]: version.model, [ATTR.MODEL_VERSION]: version.version });
         return {
           scores: result.scores.map((s) => ({ productId: s.productId, probability: s.probability, contributions: s.contributions })),
           defaultedFeatures: result.defaulted,

@@ -2,7 +2,7 @@
 // holds, call the domain, map back. One `model.use` per request: a hot swap never mixes versions.
 import type { common, copurchase } from '@aisle/contracts';
 import { requireIds, requireIntInRange, type AsyncService } from '@aisle/grpc-kit';
-import type { HotSwapModel, LoadedModel } from '@aisle/model-serving';
+import { timedInference, type HotSwapModel, type LoadedModel } from '@aisle/model-serving';
 import type { EmbeddingIndex } from '../domain/embedding-index';
 import { resolveSeeds } from '../domain/seeds';
 import { LIMITS } from './limits';
@@ -20,8 +20,7 @@ export function copurchaseHandlers(model: HotSwapModel<EmbeddingIndex>): Service
       const seeds = validSeeds(request.seeds);
       const limit = requireIntInRange(request.limit, 'limit', LIMITS.minLimit, LIMITS.maxLimit);
       const exclude = requireIds(request.excludeProductIds, 'exclude_product_ids', LIMITS.excluded);
-      return model.use((loaded) => {
-        const index = loaded.value;
+      return model.use((loaded) => timedInference(loaded, 'candidates', (index) => {
         const { known, unknown } = resolveSeeds(index, seeds);
         const excluded: number[] = [];
         for (const productId of exclude) {
@@ -34,14 +33,13 @@ export function copurchaseHandlers(model: HotSwapModel<EmbeddingIndex>): Service
           unknownProductIds: unknown,
           model: versionOf(loaded),
         };
-      });
+      }));
     },
 
     score: async (request) => {
       const seeds = validSeeds(request.seeds);
       const candidateIds = requireIds(request.candidateIds, 'candidate_ids', LIMITS.candidates);
-      return model.use((loaded) => {
-        const index = loaded.value;
+      return model.use((loaded) => timedInference(loaded, 'score', (index) => {
         const { known, unknown } = resolveSeeds(index, seeds);
         const rows: number[] = [];
         const scored: string[] = [];
@@ -57,7 +55,7 @@ export function copurchaseHandlers(model: HotSwapModel<EmbeddingIndex>): Service
         // No known seed: nothing to be bought together with, so no scores (not zeros that look like data).
         const scores = known.length === 0 ? [] : index.score(known, rows).map((score, i) => ({ productId: scored[i], score }));
         return { scores, unknownProductIds: unknown, model: versionOf(loaded) };
-      });
+      }));
     },
 
     getModelInfo: async () => ({ info: model.info() }),

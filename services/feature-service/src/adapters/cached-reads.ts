@@ -1,22 +1,23 @@
 // Hot reads (products, popularity rankings) served from bounded LRU caches in front of the store.
 // Writes through this instance invalidate what they touched; the TTL bounds staleness from others.
-import { ATTR, meter } from '@aisle/telemetry';
-import { POPULARITY_DEPTH, type FeatureStore, type PopularityWindow, type ProductRecord, type ScoredProduct } from '@aisle/feature-store';
-import { LruCache } from '../domain/lru-cache';
+import { annotateActiveSpan, ATTR, meter, PER } from '@aisle/telemetry';
+import { GLOBAL_SCOPE, POPULARITY_DEPTH, type FeatureStore, type PopularityWindow, type ProductRecord, type ScoredProduct } from '@aisle/feature-store';
+import { LRUCache } from 'lru-cache';
 import type { FeatureServiceSettings } from '../config';
 
 const lookups = meter.createCounter('aisle.cache.lookups', { description: 'Cache lookups by cache and outcome (hit ratio = hit / all)' });
 
 export class CachedReads {
-  private readonly products: LruCache<string, ProductRecord | null>;
-  private readonly rankings: LruCache<string, ScoredProduct[]>;
+  // Unknown products are cached too ({ product: null }), so repeated misses stay cheap.
+  private readonly products: LRUCache<string, { product: ProductRecord | null }>;
+  private readonly rankings: LRUCache<string, ScoredProduct[]>;
 
   constructor(
     private readonly store: FeatureStore,
     settings: Pick<FeatureServiceSettings, 'productCacheEntries' | 'productCacheTtlMs' | 'popularCacheEntries' | 'popularCacheTtlMs'>,
   ) {
-    this.products = new LruCache(settings.productCacheEntries, settings.productCacheTtlMs);
-    this.rankings = new LruCache(settings.popularCacheEntries, settings.popularCacheTtlMs);
+    this.products = new LRUCache({ max: settings.productCacheEntries, ttl: settings.productCacheTtlMs });
+    this.rankings = new LRUCache({ max: settings.popularCacheEntries, ttl: settings.popularCacheTtlMs });
   }
 
   /** Known products among `ids` (unknown ones are cached too, as null, so repeated misses stay cheap). */
@@ -26,15 +27,16 @@ export class CachedReads {
     for (const id of ids) {
       const cached = this.products.get(id);
       if (cached === undefined) missing.push(id);
-      else if (cached) found.set(id, cached);
+      else if (cached.product) found.set(id, cached.product);
     }
     lookups.add(ids.length - missing.length, { [ATTR.CACHE_NAME]: 'products', [ATTR.CACHE_HIT]: true });
     lookups.add(missing.length, { [ATTR.CACHE_NAME]: 'products', [ATTR.CACHE_HIT]: false });
+    annotateActiveSpan({ [PER.cacheHits('products')]: ids.length - missing.length, [PER.cacheMisses('products')]: missing.length });
     if (missing.length > 0) {
       const loaded = await this.store.getProducts(missing);
       for (const id of missing) {
         const product = loaded.get(id);
-        this.products.set(id, product ?? null);
+        this.products.set(id, { product: product ?? null });
         if (product) found.set(id, product);
       }
     }
@@ -46,6 +48,8 @@ export class CachedReads {
     const key = `${scope}\u0000${window}`;
     const cached = this.rankings.get(key);
     lookups.add(1, { [ATTR.CACHE_NAME]: 'popularity', [ATTR.CACHE_HIT]: cached !== undefined });
+    const name = `popularity.${scope === GLOBAL_SCOPE ? 'global' : 'country'}`;
+    annotateActiveSpan({ [PER.cacheHits(name)]: cached ? 1 : 0, [PER.cacheMisses(name)]: cached ? 0 : 1 });
     if (cached) return cached;
     const ranking = await this.store.popular(scope, window, POPULARITY_DEPTH);
     this.rankings.set(key, ranking);

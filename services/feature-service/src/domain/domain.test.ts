@@ -1,31 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { featureAgeMs } from './feature-age';
-import { LruCache } from './lru-cache';
 import { choosePopular } from './popular';
-
-describe('LruCache', () => {
-  it('evicts the least recently used entry beyond its size', () => {
-    const cache = new LruCache<string, number>(2, 1000);
-    cache.set('a', 1);
-    cache.set('b', 2);
-    expect(cache.get('a')).toBe(1);
-    cache.set('c', 3);
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBe(1);
-    expect(cache.size).toBe(2);
-  });
-
-  it('expires entries after the TTL', () => {
-    let now = 0;
-    const cache = new LruCache<string, number>(10, 100, () => now);
-    cache.set('a', 1);
-    now = 99;
-    expect(cache.get('a')).toBe(1);
-    now = 200;
-    expect(cache.get('a')).toBeUndefined();
-    expect(cache.size).toBe(0);
-  });
-});
 
 describe('choosePopular', () => {
   const ranking = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ productId: `${prefix}${i}`, score: n - i }));

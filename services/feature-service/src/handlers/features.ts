@@ -1,8 +1,8 @@
 // aisle.features.v1.FeatureService: validation and proto ↔ store mapping only.
-import { InvalidArgumentError, requireId, requireIds, requireIntInRange, requireMaxItems, type AsyncService } from '@aisle/grpc-kit';
+import { InvalidArgumentError, requireId, requireIds, requireIntInRange, requireMaxItems, requireText, type AsyncService } from '@aisle/grpc-kit';
 import { features } from '@aisle/contracts';
 import { GLOBAL_SCOPE, type FeatureStore, type PopularityWindow } from '@aisle/feature-store';
-import { ATTR, hashUserId, withSpan } from '@aisle/telemetry';
+import { ATTR, hashUserId, meter, withSpan } from '@aisle/telemetry';
 import type { CachedReads } from '../adapters/cached-reads';
 import type { PopularityRefresher } from '../adapters/popularity-refresher';
 import { featureAgeMs } from '../domain/feature-age';
@@ -19,6 +19,15 @@ export interface FeatureHandlerDeps {
 }
 
 const DEFAULT_RECENT = 50;
+
+// Ingest lag: from a batch's newest transaction time to its acknowledgement (its lines are then
+// visible to the next read). Replays of old data show as large lags, which is what they are.
+const ingestLag = meter.createHistogram('aisle.ingest.lag', {
+  description: "Time from an ingested batch's newest transaction to its durable acknowledgement",
+  unit: 's',
+  advice: { explicitBucketBoundaries: [0.1, 1, 10, 60, 600, 3_600, 86_400, 2_592_000] },
+});
+const ingestedLines = meter.createCounter('aisle.ingest.lines', { description: 'Transaction lines acknowledged by Ingest, by outcome (applied, duplicate, rejected)' });
 
 function windowOf(value: features.PopularityWindow): PopularityWindow {
   switch (value) {
@@ -54,8 +63,7 @@ export function featureHandlers(deps: FeatureHandlerDeps): AsyncService<typeof f
     popular: async (request) => {
       const limit = requireIntInRange(request.limit, 'limit', 1, 1000);
       const window = windowOf(request.window);
-      const country = request.context?.country ?? '';
-      if (country.length > 64) throw new InvalidArgumentError('context.country', 'must be at most 64 characters');
+      const country = requireText(request.context?.country ?? '', 'context.country', 64);
       const [countryRanking, globalRanking] = await fromStore(Promise.all([country ? reads.ranking(country, window) : Promise.resolve([]), reads.ranking(GLOBAL_SCOPE, window)]));
       return choosePopular(country, countryRanking, globalRanking, limit, deps.minCountryProducts);
     },
@@ -70,6 +78,11 @@ export function featureHandlers(deps: FeatureHandlerDeps): AsyncService<typeof f
         reads.forgetProducts(new Set(valid.map((line) => line.productId)));
         refresher.markDirty();
       }
+      const newest = valid.reduce((latest, line) => Math.max(latest, line.timeUnixMs), 0);
+      ingestLag.record(Math.max(0, Date.now() - newest) / 1000, { [ATTR.STORE_KIND]: store.kind });
+      ingestedLines.add(result.applied, { [ATTR.INGEST_OUTCOME]: 'applied' });
+      ingestedLines.add(result.duplicates, { [ATTR.INGEST_OUTCOME]: 'duplicate' });
+      ingestedLines.add(rejected.length, { [ATTR.INGEST_OUTCOME]: 'rejected' });
       return { applied: result.applied, duplicates: result.duplicates, rejected };
     },
 

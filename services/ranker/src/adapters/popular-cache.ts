@@ -28,6 +28,12 @@ export class PopularCache {
     this.entries.set(key, { products, storedAt: now });
   }
 
+  /** The list if it was stored at most `maxAgeMs` ago: recent enough to answer without a call. */
+  fresh(key: string, maxAgeMs: number, now = Date.now()): common.ScoredProduct[] | undefined {
+    const entry = this.entries.get(key);
+    return entry && now - entry.storedAt <= maxAgeMs ? entry.products : undefined;
+  }
+
   get(key: string, now = Date.now()): common.ScoredProduct[] | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;

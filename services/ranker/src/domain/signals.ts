@@ -1,6 +1,7 @@
 // What the ranker knows about one candidate before blending. Every signal is in [0, 1], so blend
 // weights are comparable and the breakdown reads as "how much each source contributed".
-export type CandidateSource = 'copurchase' | 'repeat' | 'popular';
+export const CANDIDATE_SOURCES = ['copurchase', 'repeat', 'popular'] as const;
+export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
 
 export interface CandidateSignals {
   productId: string;

@@ -2,12 +2,14 @@
 // stage runs under its own budget inside the call's deadline, and a source that fails or is late is
 // reported and left out: only bad input (checked before this) is an error.
 import { common, features, type affinity } from '@aisle/contracts';
-import { annotateActiveSpan, ATTR, hashUserId, meter } from '@aisle/telemetry';
+import { annotateActiveSpan, ATTR, hashUserId, meter, PER } from '@aisle/telemetry';
 import type { CallBound, Downstreams } from '../adapters/downstream';
 import { PopularCache } from '../adapters/popular-cache';
+import type { ProductCache } from '../adapters/product-cache';
 import { callSource, skipped, toSourceStatus, type SourceOutcome } from '../adapters/source-call';
 import { breakdown, total, type BlendWeights } from '../domain/blend';
 import { selectTopK, type ScoredCandidate } from '../domain/select';
+import { CANDIDATE_SOURCES, type CandidateSignals } from '../domain/signals';
 import { buildPool, seedsFrom } from './candidates';
 
 export interface RankInput {
@@ -26,6 +28,8 @@ export interface RankSettings {
   stageBudgetMs: { userContext: number; candidates: number; scores: number };
   /** Kept free at the end of the budget for merging and answering. */
   mergeReserveMs: number;
+  /** Popularity lists fetched at most this long ago are used without a call (0 = always call). */
+  popularReuseMs: number;
   maxPerFamily: number;
 }
 
@@ -38,6 +42,7 @@ export interface Blend {
 export interface RankDependencies {
   downstreams: Downstreams;
   popularCache: PopularCache;
+  productCache: ProductCache;
   blend: () => Blend;
   settings: RankSettings;
 }
@@ -58,6 +63,15 @@ export interface RankResult {
 
 const POPULAR_LIMIT = 200;
 const fallbacks = meter.createCounter('aisle.rank.fallbacks', { description: 'Rank sources that were not OK, by source and state' });
+const candidateCounts = meter.createHistogram('aisle.rank.candidates', {
+  description: 'Candidates each generator put in one Rank pool, by source',
+  advice: { explicitBucketBoundaries: [0, 10, 25, 50, 100, 200, 300, 500] },
+});
+const featureAge = meter.createHistogram('aisle.rank.feature_age', {
+  description: "Age of the user's features (time since their newest write) when a Rank read them",
+  unit: 'ms',
+  advice: { explicitBucketBoundaries: [10, 100, 1_000, 10_000, 60_000, 600_000, 3_600_000, 86_400_000] },
+});
 
 export async function rank(input: RankInput, call: { deadline: number; signal: AbortSignal }, deps: RankDependencies): Promise<RankResult> {
   const { downstreams, settings } = deps;
@@ -126,7 +140,7 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
       seeds.length > 0 && needCopurchaseScore.length > 0
         ? callSource(() => downstreams.copurchaseScore({ seeds, candidateIds: needCopurchaseScore.slice(0, 1000) }, scoresBound))
         : Promise.resolve(skipped<never>('nothing to score')),
-      candidateIds.length > 0 ? callSource(() => downstreams.products(candidateIds, scoresBound)) : Promise.resolve(skipped<features.BatchGetProductsResponse>('no candidates')),
+      candidateIds.length > 0 ? catalogFacts(candidateIds, deps, scoresBound) : Promise.resolve(skipped<features.Product[]>('no candidates')),
     ]),
   );
 
@@ -142,7 +156,7 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     const signals = pool.get(score.productId);
     if (signals) signals.copurchase = Math.max(signals.copurchase, score.score);
   }
-  const productsById = new Map((catalog.value?.products ?? []).map((product) => [product.productId, product]));
+  const productsById = new Map((catalog.value ?? []).map((product) => [product.productId, product]));
   const unavailable = new Set([...productsById.values()].filter((product) => !product.isProduct || !product.inStock).map((product) => product.productId));
   const blend = deps.blend();
   const scored: ScoredCandidate[] = [...pool.values()].map((signals) => {
@@ -160,20 +174,21 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     ['affinity', affinityScores],
     ['catalog', catalog],
   ];
-  recordTelemetry(input, known, pool.size, outcomes);
 
   const models: common.ModelVersion[] = [];
   const copurchaseModel = neighbours.value?.model ?? copurchaseScores.value?.model;
   if (copurchaseModel) models.push(copurchaseModel);
   if (affinityScores.value?.model) models.push(affinityScores.value.model);
   models.push({ model: 'blend', version: blend.version || 'default' });
+  const featureAgeMs = known ? (context?.featureAgeMs ?? 0) : 0;
+  recordTelemetry({ input, known, pool, outcomes, models, featureAgeMs });
 
   return {
     items: page.map((candidate) => ({ candidate, explanations: explanations.get(candidate.signals.productId) ?? [] })),
     sources: outcomes.map(([source, outcome]) => toSourceStatus(source, outcome)),
     models,
     coldStart: !known,
-    featureAgeMs: known ? (context?.featureAgeMs ?? 0) : 0,
+    featureAgeMs,
     timings,
   };
 }
@@ -191,10 +206,22 @@ interface PopularLists {
   country: common.ScoredProduct[];
 }
 
+/** Catalogue facts of the candidates: from the ranker's cache, and from the feature service for the rest. */
+async function catalogFacts(ids: string[], deps: RankDependencies, bound: CallBound): Promise<SourceOutcome<features.Product[]>> {
+  const { found, missing } = deps.productCache.lookup(ids);
+  if (missing.length === 0) return { state: 'OK', value: found, detail: `${found.length} cached`, latencyMs: 0 };
+  const outcome = await callSource(() => deps.downstreams.products(missing, bound));
+  if (!outcome.value) return { ...outcome, value: found };
+  deps.productCache.store(missing, outcome.value.products);
+  return { ...outcome, value: [...found, ...outcome.value.products], detail: `${ids.length - missing.length} cached` };
+}
+
 /** Global (last 30 days) and country (all time) popularity; the last good lists stand in on failure. */
 async function popularLists(country: string, deps: RankDependencies, bound: CallBound): Promise<SourceOutcome<PopularLists>> {
   const fetchList = async (listCountry: string, window: features.PopularityWindow) => {
     const key = PopularCache.key(listCountry, window);
+    const recent = deps.settings.popularReuseMs > 0 ? deps.popularCache.fresh(key, deps.settings.popularReuseMs) : undefined;
+    if (recent) return { outcome: { state: 'OK', value: { products: recent }, detail: '', latencyMs: 0 } as SourceOutcome<features.PopularResponse>, products: recent, fromCache: false };
     const outcome = await callSource(() => deps.downstreams.popular({ context: { country: listCountry, timeUnixMs: 0 }, window, limit: POPULAR_LIMIT }, bound));
     if (outcome.value) {
       deps.popularCache.put(key, outcome.value.products);
@@ -216,16 +243,36 @@ async function popularLists(country: string, deps: RankDependencies, bound: Call
   return { state: failures[0]!.outcome.state, value, detail, latencyMs };
 }
 
-function recordTelemetry(input: RankInput, known: boolean, poolSize: number, outcomes: [string, SourceOutcome<unknown>][]): void {
+interface RankTelemetry {
+  input: RankInput;
+  known: boolean;
+  pool: Map<string, CandidateSignals>;
+  outcomes: [string, SourceOutcome<unknown>][];
+  models: common.ModelVersion[];
+  featureAgeMs: number;
+}
+
+/** The Rank's server span attributes (aisle.* in @aisle/telemetry) and its metrics. */
+function recordTelemetry({ input, known, pool, outcomes, models, featureAgeMs }: RankTelemetry): void {
+  const perSource = new Map<string, number>(CANDIDATE_SOURCES.map((source) => [source, 0]));
+  for (const signals of pool.values()) for (const source of signals.sources) perSource.set(source, (perSource.get(source) ?? 0) + 1);
   annotateActiveSpan({
     [ATTR.USER_HASH]: hashUserId(input.userId),
     [ATTR.USER_KNOWN]: known,
     [ATTR.RANK_K]: input.k,
     [ATTR.RANK_COLD_START]: !known,
-    [ATTR.CANDIDATES_COUNT]: poolSize,
+    [ATTR.CANDIDATES_COUNT]: pool.size,
   });
-  for (const [source, outcome] of outcomes) {
-    annotateActiveSpan({ [`${ATTR.SOURCE_STATE}.${source}`]: outcome.state });
-    if (outcome.state !== 'OK' && outcome.state !== 'SKIPPED') fallbacks.add(1, { [ATTR.SOURCE]: source, [ATTR.SOURCE_STATE]: outcome.state });
+  for (const [source, count] of perSource) {
+    annotateActiveSpan({ [PER.candidates(source)]: count });
+    candidateCounts.record(count, { [ATTR.CANDIDATES_SOURCE]: source });
   }
+  for (const model of models) annotateActiveSpan({ [PER.modelVersion(model.model)]: model.version });
+  for (const [source, outcome] of outcomes) {
+    annotateActiveSpan({ [PER.sourceState(source)]: outcome.state });
+    if (outcome.state === 'OK' || outcome.state === 'SKIPPED') continue;
+    annotateActiveSpan({ [PER.fallbackReason(source)]: outcome.detail });
+    fallbacks.add(1, { [ATTR.SOURCE]: source, [ATTR.SOURCE_STATE]: outcome.state });
+  }
+  if (known) featureAge.record(featureAgeMs);
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBE_USER } from '../prepare';
 import { startStack, type Stack } from '../stack';
 import { expectWellFormed, rank, STATE, stateOf } from './rank-flow';
-import { SMALL_TRAINING, STACK_SLICE, TEST_RANKER_ENV } from './settings';
+import { SMALL_TRAINING, STACK_SLICE, TEST_RANKER_ENV, UNCACHED_RANKER_ENV } from './settings';
 
 // The client's deadline in the hang tests is above the ranker's budget: an answer proves the budget held.
 const RANK_BUDGET_MS = Number(TEST_RANKER_ENV.AISLE_RANK_BUDGET.replace('ms', ''));
@@ -19,7 +19,7 @@ describe('whole stack on the embedded store', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ storeEnv: { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dir, 'aisle.db') }, limit: STACK_SLICE, trainArgs: SMALL_TRAINING, rankerEnv: TEST_RANKER_ENV });
+    stack = await startStack({ storeEnv: { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dir, 'aisle.db') }, limit: STACK_SLICE, trainArgs: SMALL_TRAINING, rankerEnv: UNCACHED_RANKER_ENV });
   }, 900_000);
 
   afterAll(async () => {

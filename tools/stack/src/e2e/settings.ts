@@ -16,3 +16,13 @@ export const TEST_RANKER_ENV = {
   AISLE_RANK_BUDGET_CANDIDATES: '1500ms',
   AISLE_RANK_BUDGET_SCORES: '1500ms',
 };
+
+/**
+ * The ranker's own caches off (every Rank calls Popular and BatchGetProducts), for suites that assert
+ * each call and each fallback; the fault suite keeps the production defaults.
+ */
+export const UNCACHED_RANKER_ENV = {
+  ...TEST_RANKER_ENV,
+  AISLE_RANK_POPULAR_REUSE: '0ms',
+  AISLE_RANK_PRODUCT_CACHE_TTL: '0ms',
+};
