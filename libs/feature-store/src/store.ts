@@ -43,6 +43,8 @@ export interface FeatureStore {
   registerModelVersion(input: ModelVersionInput, artifact: Uint8Array): Promise<ModelVersionInfo>;
   /** Versions of a model, newest first. */
   listModelVersions(model: string, limit: number): Promise<ModelVersionInfo[]>;
+  /** Names of the registered models. */
+  listModels(): Promise<string[]>;
   /** One version; `version` undefined means the production version. Undefined when there is none. */
   getModelVersion(model: string, version?: string): Promise<ModelVersionInfo | undefined>;
   /** The artifact's chunks in order; throws StoreNotFoundError for an unknown version. */

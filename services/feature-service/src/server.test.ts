@@ -35,9 +35,11 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
   describe(`feature-service over ${name}`, () => {
     let running: Awaited<ReturnType<typeof startFeatureServer>>;
     let cleanup: () => Promise<void>;
+    let store: FeatureStore;
     beforeAll(async () => {
       const opened = await open();
       cleanup = opened.cleanup;
+      store = opened.store;
       running = await startFeatureServer(opened.store);
     });
     afterAll(async () => {
@@ -142,7 +144,19 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
       await unaryCall(client, client.ingest, { lines: [wireLine({ lineId: 'erase:1', invoiceNo: 'erase', productId: '99999E', userId: 'to-erase', country: 'Erasia' })] }, deadline());
       await refresher.refreshNow();
       expect((await unaryCall(client, client.batchGetProducts, { productIds: ['99999E'] }, deadline())).products).toHaveLength(1);
-      expect(plain(await unaryCall(client, client.eraseUser, { userId: 'to-erase' }, deadline()))).toEqual({ profiles: 1, purchases: 1, productAggregates: 1, transactionLines: 1 });
+      // Two versions of a model: one trained on a window holding the user's line, one on a window before it.
+      const lineage = { trainingRows: 1, inputHash: 'h', codeVersion: 'c', parameters: {}, metrics: {} };
+      await store.registerModelVersion({ model: 'erasure-probe', version: 'saw-user', trainStartUnixMs: 0, trainEndUnixMs: T0 + 86_400_000, ...lineage }, new Uint8Array([1]));
+      await store.registerModelVersion({ model: 'erasure-probe', version: 'before-user', trainStartUnixMs: 0, trainEndUnixMs: T0 - 86_400_000, ...lineage }, new Uint8Array([2]));
+      expect(plain(await unaryCall(client, client.eraseUser, { userId: 'to-erase' }, deadline()))).toEqual({
+        profiles: 1,
+        purchases: 1,
+        productAggregates: 1,
+        transactionLines: 1,
+        trainedOnUser: [{ model: 'erasure-probe', version: 'saw-user' }],
+      });
+      // Nothing left to say about the user afterwards, not even which models saw it.
+      expect(plain(await unaryCall(client, client.eraseUser, { userId: 'to-erase' }, deadline()))).toMatchObject({ profiles: 0, trainedOnUser: [] });
       expect((await unaryCall(client, client.getUserContext, { userId: 'to-erase', recentLimit: 0 }, deadline())).known).toBe(false);
       expect((await unaryCall(client, client.batchGetProducts, { productIds: ['99999E'] }, deadline())).unknownProductIds).toEqual(['99999E']);
       await refresher.refreshNow();

@@ -46,7 +46,11 @@ describe('snapshot of the store', () => {
     await b.ingest([line('536367:1', T + 120_000)]);
     expect(snapshotOf(await readStoreLines(b), join(dir, 'b')).hash).not.toBe(snapA.hash);
     await a.eraseUser('17850');
-    expect(snapshotOf(await readStoreLines(a), join(dir, 'a')).hash).not.toBe(snapA.hash);
+    const afterErasure = await readStoreLines(a);
+    expect(snapshotOf(afterErasure, join(dir, 'a')).hash).not.toBe(snapA.hash);
+    // A training set built after an erasure holds none of the user's lines: only the anonymous one is left.
+    expect(afterErasure.map((l) => l.lineId)).toEqual(['536366:1']);
+    expect(afterErasure.some((l) => l.userId === '17850')).toBe(false);
     await a.close();
     await b.close();
   });

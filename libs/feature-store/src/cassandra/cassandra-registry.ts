@@ -56,6 +56,11 @@ export class CassandraRegistryBackend implements RegistryBackend {
     return (await (await this.connection.client()).execute(this.q.selectVersions, [model], READ)).rows.map(toInfo);
   }
 
+  async listModels(): Promise<string[]> {
+    const rows = (await (await this.connection.client()).execute(this.q.selectModels, [], READ)).rows;
+    return rows.map((row) => row.get('model') as string).sort();
+  }
+
   async getChunk(model: string, version: string, index: number): Promise<Uint8Array | undefined> {
     const row = (await (await this.connection.client()).execute(this.q.selectChunk, [model, version, index], READ)).first();
     return row ? new Uint8Array(row.get('data') as Buffer) : undefined;

@@ -182,6 +182,7 @@ export class CassandraStore implements FeatureStore {
 
   registerModelVersion: FeatureStore['registerModelVersion'] = (input, artifact) => guarded('registerModelVersion', () => this.registry.register(input, artifact));
   listModelVersions: FeatureStore['listModelVersions'] = (model, limit) => guarded('listModelVersions', () => this.registry.list(model, limit));
+  listModels: FeatureStore['listModels'] = () => guarded('listModels', () => this.registry.models());
   getModelVersion: FeatureStore['getModelVersion'] = (model, version) => guarded('getModelVersion', () => this.registry.get(model, version));
   readArtifact: FeatureStore['readArtifact'] = (model, version) => guardedIterable('readArtifact', this.registry.read(model, version));
   promoteModelVersion: FeatureStore['promoteModelVersion'] = (model, version, by) => guarded('promoteModelVersion', () => this.registry.promote(model, version, by));

@@ -20,6 +20,7 @@ export function cql(keyspace: string, logTtlSeconds: number) {
     insertVersion: `INSERT INTO ${keyspace}.model_versions (model, version, created_ms, train_start_ms, train_end_ms, training_rows, input_hash, code_version, parameters, metrics, checksum, stage, chunk_count, size_bytes, promoted_by, promoted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     selectVersion: `SELECT * FROM ${keyspace}.model_versions WHERE model = ? AND version = ?`,
     selectVersions: `SELECT * FROM ${keyspace}.model_versions WHERE model = ?`,
+    selectModels: `SELECT DISTINCT model FROM ${keyspace}.model_versions`,
     updateStage: `UPDATE ${keyspace}.model_versions SET stage = ?, promoted_by = ?, promoted_ms = ? WHERE model = ? AND version = ?`,
     updateStageOnly: `UPDATE ${keyspace}.model_versions SET stage = ? WHERE model = ? AND version = ?`,
     insertChunk: `INSERT INTO ${keyspace}.model_artifact_chunks (model, version, chunk_index, data) VALUES (?, ?, ?, ?)`,

@@ -13,6 +13,8 @@ export interface RegistryBackend {
   putVersion(info: ModelVersionInfo, chunks: Uint8Array[]): Promise<void>;
   getVersion(model: string, version: string): Promise<ModelVersionInfo | undefined>;
   listVersions(model: string): Promise<ModelVersionInfo[]>;
+  /** Names of the models that have at least one version. */
+  listModels(): Promise<string[]>;
   getChunk(model: string, version: string, index: number): Promise<Uint8Array | undefined>;
   getProduction(model: string): Promise<ProductionState>;
   setProduction(model: string, state: ProductionState): Promise<void>;

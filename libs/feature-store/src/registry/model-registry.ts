@@ -33,6 +33,10 @@ export class ModelRegistry {
     return versions.sort((a, b) => b.createdUnixMs - a.createdUnixMs || (a.version < b.version ? 1 : -1)).slice(0, limit);
   }
 
+  models(): Promise<string[]> {
+    return this.backend.listModels();
+  }
+
   async get(model: string, version?: string): Promise<ModelVersionInfo | undefined> {
     if (version) return this.backend.getVersion(model, version);
     const { current } = await this.backend.getProduction(model);

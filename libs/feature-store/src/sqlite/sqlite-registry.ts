@@ -24,6 +24,10 @@ export class SqliteRegistryBackend implements RegistryBackend {
     return rows.map((row) => JSON.parse(row.info) as ModelVersionInfo);
   }
 
+  async listModels(): Promise<string[]> {
+    return (this.db.prepare('SELECT DISTINCT model FROM model_versions ORDER BY model').all() as { model: string }[]).map((row) => row.model);
+  }
+
   async getChunk(model: string, version: string, index: number): Promise<Uint8Array | undefined> {
     const row = this.db.prepare('SELECT data FROM model_artifact_chunks WHERE model = ? AND version = ? AND chunk_index = ?').get(model, version, index) as { data: Buffer } | undefined;
     return row ? new Uint8Array(row.data) : undefined;

@@ -141,6 +141,7 @@ export class SqliteStore implements FeatureStore {
 
   registerModelVersion: FeatureStore['registerModelVersion'] = (input, artifact) => this.registry.register(input, artifact);
   listModelVersions: FeatureStore['listModelVersions'] = (model, limit) => this.registry.list(model, limit);
+  listModels: FeatureStore['listModels'] = () => this.registry.models();
   getModelVersion: FeatureStore['getModelVersion'] = (model, version) => this.registry.get(model, version);
   readArtifact: FeatureStore['readArtifact'] = (model, version) => this.registry.read(model, version);
   promoteModelVersion: FeatureStore['promoteModelVersion'] = (model, version, by) => this.registry.promote(model, version, by);

@@ -253,6 +253,7 @@ export function storeContractSuite(name: string, open: OpenStore): void {
 
         expect((await store.listModelVersions(model, 10)).map((info) => info.version)).toEqual(['v2', 'v1']);
         expect((await store.listModelVersions(model, 1)).map((info) => info.version)).toEqual(['v2']);
+        expect(await store.listModels()).toContain(model);
         expect(await store.getModelVersion(model)).toBeUndefined();
         expect(await store.getModelVersion(model, 'v1')).toEqual(v1);
 

@@ -5,6 +5,7 @@ import { GLOBAL_SCOPE, type FeatureStore, type PopularityWindow } from '@aisle/f
 import { ATTR, hashUserId, meter, withSpan } from '@aisle/telemetry';
 import type { CachedReads } from '../adapters/cached-reads';
 import type { PopularityRefresher } from '../adapters/popularity-refresher';
+import { versionsTrainedOn } from '../domain/erasure';
 import { featureAgeMs } from '../domain/feature-age';
 import { choosePopular } from '../domain/popular';
 import { MAX_LINES, validateLines } from './ingest-lines';
@@ -19,6 +20,11 @@ export interface FeatureHandlerDeps {
 }
 
 const DEFAULT_RECENT = 50;
+
+async function registeredVersions(store: FeatureStore) {
+  const models = await store.listModels();
+  return (await Promise.all(models.map((model) => store.listModelVersions(model, 100_000)))).flat();
+}
 
 // Ingest lag: from a batch's newest transaction time to its acknowledgement (its lines are then
 // visible to the next read). Replays of old data show as large lags, which is what they are.
@@ -89,11 +95,13 @@ export function featureHandlers(deps: FeatureHandlerDeps): AsyncService<typeof f
     eraseUser: async (request) => {
       const userId = requireId(request.userId, 'user_id');
       const before = await fromStore(store.getUserContext(userId, 0));
+      // Read before erasing: afterwards nothing says when the user bought what.
+      const trainedOnUser = before.products.length > 0 ? versionsTrainedOn(before.products, await fromStore(registeredVersions(store))) : [];
       const counts = await withSpan('feature-store.erase-user', { [ATTR.USER_HASH]: hashUserId(userId), [ATTR.STORE_KIND]: store.kind }, () => fromStore(store.eraseUser(userId)));
       reads.forgetProducts(before.products.map((product) => product.productId));
       reads.forgetRankings();
       refresher.markDirty();
-      return counts;
+      return { ...counts, trainedOnUser: trainedOnUser.map((version) => ({ model: version.model, version: version.version })) };
     },
   };
 }

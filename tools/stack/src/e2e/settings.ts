@@ -1,6 +1,6 @@
 // Sizes for the end-to-end suites: real data and real training, small enough for 2 cores in CI.
 
-/** Dataset records loaded into the store (the first ones: December 2010 to about March 2011). */
+/** Dataset records loaded into the store (the first ones: December 2010 to mid-January 2011). */
 export const STACK_SLICE = 60_000;
 
 /** The training commands' own options for small, fast models on the same window. */

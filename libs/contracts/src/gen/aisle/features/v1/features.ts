@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { RequestContext, ScoredProduct, UserProductStats, UserProfile } from "../../common/v1/common";
+import { ModelVersion, RequestContext, ScoredProduct, UserProductStats, UserProfile } from "../../common/v1/common";
 
 export const protobufPackage = "aisle.features.v1";
 
@@ -242,6 +242,11 @@ export interface EraseUserResponse {
   productAggregates: number;
   /** Transaction log lines removed. */
   transactionLines: number;
+  /**
+   * Registered model versions trained on a window that held the user's lines and created after the
+   * first of them: they learned from this user's data, and only a version trained afterwards has not.
+   */
+  trainedOnUser: ModelVersion[];
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -2041,7 +2046,14 @@ export const EraseUserRequest: MessageFns<EraseUserRequest> = {
 };
 
 function createBaseEraseUserResponse(): EraseUserResponse {
-  return { profiles: 0, purchases: 0, productAggregates: 0, transactionLines: 0, _unknownFields: {} };
+  return {
+    profiles: 0,
+    purchases: 0,
+    productAggregates: 0,
+    transactionLines: 0,
+    trainedOnUser: [],
+    _unknownFields: {},
+  };
 }
 
 export const EraseUserResponse: MessageFns<EraseUserResponse> = {
@@ -2057,6 +2069,9 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
     }
     if (message.transactionLines !== 0) {
       writer.uint32(32).int64(message.transactionLines);
+    }
+    for (const v of message.trainedOnUser) {
+      ModelVersion.encode(v!, writer.uint32(42).fork()).join();
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -2114,6 +2129,14 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
             message.transactionLines = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.trainedOnUser.push(ModelVersion.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2148,6 +2171,11 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
         : isSet(object.transaction_lines)
         ? globalThis.Number(object.transaction_lines)
         : 0,
+      trainedOnUser: globalThis.Array.isArray(object?.trainedOnUser)
+        ? object.trainedOnUser.map((e: any) => ModelVersion.fromJSON(e))
+        : globalThis.Array.isArray(object?.trained_on_user)
+        ? object.trained_on_user.map((e: any) => ModelVersion.fromJSON(e))
+        : [],
     };
   },
 
@@ -2165,6 +2193,9 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
     if (message.transactionLines !== 0) {
       obj.transactionLines = Math.round(message.transactionLines);
     }
+    if (message.trainedOnUser?.length) {
+      obj.trainedOnUser = message.trainedOnUser.map((e) => ModelVersion.toJSON(e));
+    }
     return obj;
   },
 
@@ -2177,6 +2208,7 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
     message.purchases = object.purchases ?? 0;
     message.productAggregates = object.productAggregates ?? 0;
     message.transactionLines = object.transactionLines ?? 0;
+    message.trainedOnUser = object.trainedOnUser?.map((e) => ModelVersion.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2258,8 +2290,9 @@ export const FeatureServiceService = {
     responseDeserialize: (value: Buffer): IngestResponse => IngestResponse.decode(value),
   },
   /**
-   * Removes every row about one user (profile, purchases, aggregates, transaction log entries).
-   * An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
+   * Removes every row about one user (profile, purchases, aggregates, transaction log entries), and
+   * names the registered model versions whose training data held the user's lines (retrain to
+   * forget them). An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
    */
   eraseUser: {
     path: "/aisle.features.v1.FeatureService/EraseUser" as const,
@@ -2300,8 +2333,9 @@ export interface FeatureServiceServer extends UntypedServiceImplementation {
    */
   ingest: handleUnaryCall<IngestRequest, IngestResponse>;
   /**
-   * Removes every row about one user (profile, purchases, aggregates, transaction log entries).
-   * An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
+   * Removes every row about one user (profile, purchases, aggregates, transaction log entries), and
+   * names the registered model versions whose training data held the user's lines (retrain to
+   * forget them). An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
    */
   eraseUser: handleUnaryCall<EraseUserRequest, EraseUserResponse>;
 }
@@ -2390,8 +2424,9 @@ export interface FeatureServiceClient extends Client {
     callback: (error: ServiceError | null, response: IngestResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Removes every row about one user (profile, purchases, aggregates, transaction log entries).
-   * An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
+   * Removes every row about one user (profile, purchases, aggregates, transaction log entries), and
+   * names the registered model versions whose training data held the user's lines (retrain to
+   * forget them). An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
    */
   eraseUser(
     request: EraseUserRequest,
