@@ -12,7 +12,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { grpcDownstreams, type Downstreams } from './adapters/downstream';
 import { PopularCache } from './adapters/popular-cache';
 import { ProductCache } from './adapters/product-cache';
-import { DEFAULT_BLEND } from './domain/blend';
+import { DEFAULT_BLEND } from '@aisle/ranking';
 import { rankerService } from './server';
 
 const logger = createLogger('ranker-bad-input', new Writable({ write: (_chunk, _encoding, done) => done() }));

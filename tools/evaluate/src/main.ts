@@ -34,7 +34,7 @@ import {
   type RetailLine,
   type TemporalSplit,
 } from '@aisle/retail-data';
-import { BLEND_PARTS, loadRankerDomain, type BlendPart, type BlendWeights, type FitCandidate, type FitList } from './ranker-domain';
+import { BLEND_PARTS, BlendProblem, DEFAULT_BLEND, fitBlend, type BlendPart, type BlendWeights, type FitCandidate, type FitList, type FitResult } from '@aisle/ranking';
 import { newTally, percentile, RankerCaller, type RankTally } from './ranking';
 import { ingest, lineIds, pool, RANKER_BUDGETS, Services } from './services';
 
@@ -100,7 +100,6 @@ const f4 = (x: number) => x.toFixed(4);
 
 async function main(): Promise<void> {
   const args = parse();
-  const domain = loadRankerDomain();
   const timings: [string, number][] = [];
   const phase = async <T>(name: string, work: () => T | Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -156,7 +155,7 @@ async function main(): Promise<void> {
   const trainArgs = (model: 'copurchase' | 'affinity', cut: number) =>
     model === 'copurchase' ? ['--cut', cutArg(cut), '--epochs', String(args.epochs), '--skip-baseline'] : ['--cut', cutArg(cut)];
 
-  let fitted: ReturnType<typeof domain.fitBlend>;
+  let fitted: FitResult;
   let fittedFile: string;
   const ingested = { lines: 0 };
   const trainSeconds: Record<string, number> = {};
@@ -178,7 +177,7 @@ async function main(): Promise<void> {
     // pages is what the fit re-ranks: fewer good candidates lost to one weighting's top-100 cut.
     const passes: [string, BlendWeights][] = [
       ['all-ones', { copurchase: 1, affinity: 1, popularity: 1, repeat: 1, context: 1 }],
-      ['default', domain.DEFAULT_BLEND],
+      ['default', DEFAULT_BLEND],
     ];
     const views = await phase(`validation: rank k=${VALIDATION_K}, ${passes.length} passes (${passes.map(([name]) => name).join(', ')})`, async () => {
       await services.startModels();
@@ -223,9 +222,9 @@ async function main(): Promise<void> {
       writeFileSync(args.dumpValidation, JSON.stringify(plain));
       console.log(`  wrote the validation candidates to ${args.dumpValidation}`);
     }
-    fitted = await phase('fit blend', () => domain.fitBlend(views, { k: K, maxPerFamily: args.maxPerFamily, seed: 1 }));
+    fitted = await phase('fit blend', () => fitBlend(views, { k: K, maxPerFamily: args.maxPerFamily, seed: 1 }));
     console.log(`  fitted ${JSON.stringify(fitted.weights)}: objective ${f4(fitted.objective)} (uniform ${f4(fitted.uniformObjective)}), ${JSON.stringify(fitted.perView)}, ${fitted.evaluations} evaluations`);
-    const defaultOnValidation = new domain.BlendProblem(views, { k: K, maxPerFamily: args.maxPerFamily }).evaluate(domain.DEFAULT_BLEND);
+    const defaultOnValidation = new BlendProblem(views, { k: K, maxPerFamily: args.maxPerFamily }).evaluate(DEFAULT_BLEND);
     console.log(`  DEFAULT_BLEND on the same validation candidates: objective ${f4(defaultOnValidation.objective)}, ${JSON.stringify(defaultOnValidation.perView)}`);
     const blend = {
       version: `blend-fit-${cutArg(validationCutMs)}-${cutArg(cutMs)}`,
@@ -310,7 +309,7 @@ async function main(): Promise<void> {
   out.push('');
   out.push(`Fitted blend (\`${args.blendOut}\`, usable as \`AISLE_BLEND_FILE\`): ${JSON.stringify(fitted!.weights)}  `);
   out.push(`Validation objective (mean NDCG@10 of the two views, re-ranking the union of the two k=100 pages): fitted ${f4(fitted!.objective)} (${Object.entries(fitted!.perView).map(([v, x]) => `${v} ${f4(x)}`).join(', ')}), all weights equal ${f4(fitted!.uniformObjective)}; ${fitted!.evaluations} objective evaluations.  `);
-  out.push(`DEFAULT_BLEND: ${JSON.stringify(domain.DEFAULT_BLEND)}`);
+  out.push(`DEFAULT_BLEND: ${JSON.stringify(DEFAULT_BLEND)}`);
   out.push('');
   out.push('How the ranker answered (non-OK source states are counted per call; SKIPPED is by design, e.g. no candidates to score):');
   out.push('');

@@ -3,7 +3,7 @@
 import { evaluate, itemKnn, popular, recentPopular, repeat, type Evaluation, type TemporalSplit } from '@aisle/retail-data';
 import type { EvalStack } from './eval-stack';
 import { countriesOf, pool, RankerCaller, type RankTally } from './rank-calls';
-import { BLEND_PARTS, type BlendPart, type BlendWeights, type FitCandidate, type FitView } from './ranker-domain';
+import { BLEND_PARTS, type BlendPart, type BlendWeights, type FitCandidate, type FitView } from '@aisle/ranking';
 
 export const K = 10;
 /** Page size of the validation calls: the fit re-ranks these candidates. */

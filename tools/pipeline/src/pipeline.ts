@@ -17,7 +17,7 @@ import { decide, type GateDecision } from './gate';
 import { hashOf, sha256 } from './hash';
 import { BLEND_MODEL, currentProduction, readArtifact, type Production } from './production';
 import { pool, type RankTally } from './rank-calls';
-import { loadRankerDomain, type BlendWeights } from './ranker-domain';
+import { DEFAULT_BLEND, fitBlend, type BlendWeights } from '@aisle/ranking';
 import { readRunIndex, writeRun, type RunRecord } from './runs';
 import { readStoreLines, snapshotOf, toRetailLine, type Snapshot } from './snapshot';
 import { StepStore } from './steps';
@@ -126,10 +126,9 @@ export async function runPipeline(store: FeatureStore, options: RunOptions, log:
   });
 
   // ---- 3. validation pages, 4. blend fit ----
-  const domain = loadRankerDomain();
   const passes: [string, BlendWeights][] = [
     ['all-ones', { copurchase: 1, affinity: 1, popularity: 1, repeat: 1, context: 1 }],
-    ['default', domain.DEFAULT_BLEND],
+    ['default', DEFAULT_BLEND],
   ];
   const validation = await timed('validate', () =>
     steps.run('validate', { ...base, validationCut: validationCutMs, cut: cutMs, copurchase: copurchaseValidation.key, affinity: affinityValidation.key, k: VALIDATION_K, passes, maxPerFamily: options.maxPerFamily }, async (dir) => {
@@ -146,7 +145,7 @@ export async function runPipeline(store: FeatureStore, options: RunOptions, log:
   const fit = await timed('fit', () =>
     steps.run('fit-blend', { validation: validation.key, seed: options.seed, k: K, maxPerFamily: options.maxPerFamily }, async (dir) => {
       const views = JSON.parse(readFileSync(join(validation.dir, validation.result.views), 'utf8')) as StoredView[];
-      const result = domain.fitBlend(toFitViews(views), { k: K, maxPerFamily: options.maxPerFamily, seed: options.seed });
+      const result = fitBlend(toFitViews(views), { k: K, maxPerFamily: options.maxPerFamily, seed: options.seed });
       const fitted = {
         validationWindow: [formatInvoiceDate(validationCutMs), formatInvoiceDate(cutMs)],
         objective: `mean of the all and new views' NDCG@${K}, re-ranking the union of the ranker's k=${VALIDATION_K} pages under ${passes.map(([name]) => name).join(' and ')} weights`,

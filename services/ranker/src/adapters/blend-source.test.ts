@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEARNED_BLEND_FILE } from '../config';
-import { DEFAULT_BLEND } from '../domain/blend';
+import { DEFAULT_BLEND } from '@aisle/ranking';
 import { loadBlend } from './blend-source';
 
 describe('loadBlend', () => {

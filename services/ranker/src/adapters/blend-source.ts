@@ -2,7 +2,7 @@
 // blend shipped in services/ranker/blend/), or the hand-set DEFAULT_BLEND when it says "builtin". The
 // registry's production blend (registry-blend.ts) replaces it once there is one.
 import { readFileSync } from 'node:fs';
-import { DEFAULT_BLEND, validateWeights } from '../domain/blend';
+import { DEFAULT_BLEND, validateWeights } from '@aisle/ranking';
 import type { Blend } from '../flow/rank';
 
 /** A blend document `{ version, weights, ... }` (a blend file, or a registered blend artifact). */

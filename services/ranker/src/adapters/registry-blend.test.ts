@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { InMemoryModelSource } from '@aisle/model-serving/testing';
 import { createLogger } from '@aisle/telemetry';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BLEND } from '../domain/blend';
+import { DEFAULT_BLEND } from '@aisle/ranking';
 import { startRegistryBlend } from './registry-blend';
 
 const lines: string[] = [];

@@ -1,7 +1,7 @@
 // Builds the candidate pool from what stages 1 and 2 returned: co-purchase neighbours of the recent
 // items, the user's own repeat items and popular products (global and in the user's country).
 import type { common, features } from '@aisle/contracts';
-import { emptySignals, rankScore, repeatSignal, type CandidateSignals, type CandidateSource } from '../domain/signals';
+import { emptySignals, rankScore, repeatSignal, type CandidateSignals, type CandidateSource } from '@aisle/ranking';
 
 export interface PoolInputs {
   copurchase: common.ScoredProduct[];

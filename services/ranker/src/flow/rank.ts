@@ -7,9 +7,7 @@ import type { CallBound, Downstreams } from '../adapters/downstream';
 import { PopularCache } from '../adapters/popular-cache';
 import type { ProductCache } from '../adapters/product-cache';
 import { callSource, skipped, toSourceStatus, type SourceOutcome } from '../adapters/source-call';
-import { breakdown, total, type BlendWeights } from '../domain/blend';
-import { selectTopK, type ScoredCandidate } from '../domain/select';
-import { CANDIDATE_SOURCES, type CandidateSignals } from '../domain/signals';
+import { breakdown, CANDIDATE_SOURCES, selectTopK, total, type BlendWeights, type CandidateSignals, type ScoredCandidate } from '@aisle/ranking';
 import { buildPool, seedsFrom } from './candidates';
 
 export interface RankInput {
