@@ -1,6 +1,6 @@
 // Faults under load, on a Cassandra node of this suite's own: the database restarted while transactions
-// stream in, the database slowed (frozen and thawed in a cycle), and each service killed with SIGKILL
-// and started again. Rank keeps answering within its budget with the right per-source statuses, no
+// stream in, the database slowed (frozen and thawed in a cycle), each service killed with SIGKILL
+// and started again, and one hung (SIGSTOP) and resumed. Rank keeps answering within its budget with the right per-source statuses, no
 // acknowledged transaction is lost or counted twice, and every service reconnects by itself.
 // Figures (calls during the fault, errors, max latency, time to recover) are printed at the end.
 import { describeCassandra } from '@aisle/config/testing';
@@ -135,6 +135,27 @@ describeCassandra('faults under load', () => {
       }
     }, 180_000);
   }
+
+  it('answers within budget while the affinity service hangs (SIGSTOP) and recovers when it resumes', async () => {
+    const ranks = rankLoad();
+    await sleep(2000);
+    const from = Date.now();
+    stack.affinity.child.kill('SIGSTOP');
+    try {
+      await sleep(4000);
+    } finally {
+      stack.affinity.child.kill('SIGCONT');
+    }
+    const back = Date.now();
+    await eventually('a full Rank after the affinity service resumed', fullAfter(ranks, back), 90_000);
+    const samples = await ranks.stop();
+    report.push(figures('affinity service hung 4 s', samples, { from, back, to: Date.now() }));
+    expect(samples.filter((sample) => sample.error), 'Rank errors').toEqual([]);
+    // Calls that started well inside the hang waited for the stage budget, then said TIMEOUT.
+    const hung = samples.filter((sample) => sample.at > from + 500 && sample.at < back - 2000);
+    expect(hung.length).toBeGreaterThan(0);
+    for (const sample of hung) expect(['TIMEOUT', 'SKIPPED'], 'affinity while hung').toContain(sample.states.affinity);
+  }, 180_000);
 
   it('serves again after the ranker itself is killed and restarted; callers see UNAVAILABLE only meanwhile', async () => {
     const ranks = rankLoad();
