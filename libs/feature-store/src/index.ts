@@ -13,4 +13,5 @@ export { POPULARITY_DEPTH } from './domain/popularity';
 export { DAY_MS, RECENT_WINDOW_MS, isProductCode } from './domain/product';
 export { sha256Hex } from './domain/artifact';
 export { publishModelVersion } from './registry/publish';
+export { modelInfoMessage } from './registry/model-info';
 export type { PublishOptions, Published, TrainedModelInfo } from './registry/publish';

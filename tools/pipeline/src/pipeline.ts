@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { common } from '@aisle/contracts';
-import { publishModelVersion, type FeatureStore, type ModelVersionInfo } from '@aisle/feature-store';
+import { modelInfoMessage, publishModelVersion, type FeatureStore, type ModelVersionInfo } from '@aisle/feature-store';
 import { cutToMs, DAY_MS, formatInvoiceDate, temporalSplit, type RetailLine } from '@aisle/retail-data';
 import { codeVersion, type CodeVersion } from './code-version';
 import { EvalStack, type ModelPair } from './eval-stack';
@@ -346,20 +346,7 @@ export function reproduceCommand(options: RunOptions, cut: string, storeKind: st
 
 /** A registered version's metadata as a train command writes it (what the evaluation stack registers). */
 function registryInfo(info: ModelVersionInfo): common.ModelInfo {
-  return {
-    id: { model: info.model, version: info.version },
-    createdUnixMs: info.createdUnixMs,
-    trainStartUnixMs: info.trainStartUnixMs,
-    trainEndUnixMs: info.trainEndUnixMs,
-    trainingRows: info.trainingRows,
-    inputHash: info.inputHash,
-    codeVersion: info.codeVersion,
-    parameters: info.parameters,
-    metrics: info.metrics,
-    checksum: info.checksum,
-    stage: 'candidate',
-    loadedUnixMs: 0,
-  };
+  return { ...modelInfoMessage(info), stage: 'candidate' };
 }
 
 function writeBlendFile(dir: string, name: string, document: unknown): string {

@@ -3,7 +3,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { common } from '@aisle/contracts';
 import { registry } from '@aisle/contracts';
-import type { FeatureStore, ModelVersionInfo } from '@aisle/feature-store';
+import { modelInfoMessage, type FeatureStore } from '@aisle/feature-store';
 import { createClient, isServiceError, unaryCall } from '@aisle/grpc-kit';
 
 export type VersionInfo = common.ModelInfo;
@@ -52,32 +52,12 @@ export function grpcRegistry(address: string): RegistryAccess {
   };
 }
 
-/** A store record in the shape ModelRegistryService serves. */
-export function toModelInfo(info: ModelVersionInfo): VersionInfo {
-  return {
-    id: { model: info.model, version: info.version },
-    createdUnixMs: info.createdUnixMs,
-    trainStartUnixMs: info.trainStartUnixMs,
-    trainEndUnixMs: info.trainEndUnixMs,
-    trainingRows: info.trainingRows,
-    inputHash: info.inputHash,
-    codeVersion: info.codeVersion,
-    parameters: { ...info.parameters },
-    metrics: { ...info.metrics },
-    checksum: info.checksum,
-    stage: info.stage,
-    loadedUnixMs: 0,
-    ...(info.promotedUnixMs > 0 ? { promotedBy: info.promotedBy, promotedUnixMs: info.promotedUnixMs } : {}),
-    sizeBytes: info.sizeBytes,
-  };
-}
-
 export function storeRegistry(store: FeatureStore, closeStore = true): RegistryAccess {
   return {
-    list: async (model, limit) => (await store.listModelVersions(model, limit)).map(toModelInfo),
+    list: async (model, limit) => (await store.listModelVersions(model, limit)).map(modelInfoMessage),
     get: async (model, version) => {
       const info = await store.getModelVersion(model, version);
-      return info ? toModelInfo(info) : undefined;
+      return info ? modelInfoMessage(info) : undefined;
     },
     artifact: async (model, version) => {
       const chunks: Uint8Array[] = [];
@@ -86,11 +66,11 @@ export function storeRegistry(store: FeatureStore, closeStore = true): RegistryA
     },
     promote: async (model, version, by) => {
       const result = await store.promoteModelVersion(model, version, by);
-      return { info: toModelInfo(result.info), previous: result.previousVersion };
+      return { info: modelInfoMessage(result.info), previous: result.previousVersion };
     },
     rollback: async (model, by) => {
       const result = await store.rollbackModel(model, by);
-      return { info: toModelInfo(result.info), rolledBack: result.rolledBackVersion };
+      return { info: modelInfoMessage(result.info), rolledBack: result.rolledBackVersion };
     },
     close: async () => {
       if (closeStore) await store.close();

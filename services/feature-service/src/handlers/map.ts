@@ -1,6 +1,6 @@
 // Store records → proto messages.
-import type { common, features } from '@aisle/contracts';
-import type { ModelVersionInfo, ProductRecord, UserContext } from '@aisle/feature-store';
+import type { features } from '@aisle/contracts';
+import type { ProductRecord, UserContext } from '@aisle/feature-store';
 
 export function userContextMessage(context: UserContext, featureAgeMs: number): features.GetUserContextResponse {
   return {
@@ -14,25 +14,4 @@ export function userContextMessage(context: UserContext, featureAgeMs: number): 
 
 export function productMessage(product: ProductRecord): features.Product {
   return { ...product };
-}
-
-export function modelInfoMessage(info: ModelVersionInfo): common.ModelInfo {
-  return {
-    id: { model: info.model, version: info.version },
-    createdUnixMs: info.createdUnixMs,
-    trainStartUnixMs: info.trainStartUnixMs,
-    trainEndUnixMs: info.trainEndUnixMs,
-    trainingRows: info.trainingRows,
-    inputHash: info.inputHash,
-    codeVersion: info.codeVersion,
-    parameters: { ...info.parameters },
-    metrics: { ...info.metrics },
-    checksum: info.checksum,
-    stage: info.stage,
-    // The registry does not know who loaded a version; serving processes report that themselves.
-    loadedUnixMs: 0,
-    // Absent until the version has been production (promoted, or rolled back to).
-    ...(info.promotedUnixMs > 0 ? { promotedBy: info.promotedBy, promotedUnixMs: info.promotedUnixMs } : {}),
-    sizeBytes: info.sizeBytes,
-  };
 }

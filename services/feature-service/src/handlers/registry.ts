@@ -1,8 +1,7 @@
 // aisle.features.v1.ModelRegistryService over the store's registry tables.
 import { NotFoundError, requireId, requireIntInRange, type AsyncService } from '@aisle/grpc-kit';
 import type { registry } from '@aisle/contracts';
-import type { FeatureStore } from '@aisle/feature-store';
-import { modelInfoMessage } from './map';
+import { modelInfoMessage, type FeatureStore } from '@aisle/feature-store';
 import { fromStore, toRpcError } from './store-errors';
 
 const DEFAULT_VERSIONS = 50;
