@@ -8,7 +8,14 @@ const STATES = Object.fromEntries(Object.entries(common.SourceState).map(([name,
 export async function showRecommendation(rankerAddress: string, userId = '17850', k = 10): Promise<void> {
   const client = createRankerClient(rankerAddress, { timeoutMs: 2000 });
   try {
-    const response = await client.rank({ userId, k, context: { country: 'United Kingdom', timeUnixMs: 0 } });
+    const request = { userId, k, context: { country: 'United Kingdom', timeUnixMs: 0 } };
+    let response = await client.rank(request);
+    const late = response.sources.filter((source) => source.state !== common.SourceState.SOURCE_STATE_OK && source.state !== common.SourceState.SOURCE_STATE_SKIPPED);
+    if (late.length > 0) {
+      // Right after start-up the feature service's caches are cold and a stage can miss its budget.
+      console.log(`\nFirst Rank after start-up: ${late.map((source) => `${source.source}=${STATES[source.state]}`).join(', ')} (cold caches); asking again.`);
+      response = await client.rank(request);
+    }
     console.log(`\nRank(user_id=${userId}, k=${k})${response.coldStart ? '  [cold start: no history for this user]' : ''}`);
     console.log('   #  product   score   copurch  affinity  popular  repeat  context  description');
     response.items.forEach((item, index) => {
