@@ -9,11 +9,14 @@ export async function showRecommendation(rankerAddress: string, userId = '17850'
   const client = createRankerClient(rankerAddress, { timeoutMs: 2000 });
   try {
     const request = { userId, k, context: { country: 'United Kingdom', timeUnixMs: 0 } };
+    // Right after start-up the feature service's caches are cold and its first popularity refresh
+    // holds its event loop, so a stage can miss its budget: say so and ask again, a few times.
     let response = await client.rank(request);
-    const late = response.sources.filter((source) => source.state !== common.SourceState.SOURCE_STATE_OK && source.state !== common.SourceState.SOURCE_STATE_SKIPPED);
-    if (late.length > 0) {
-      // Right after start-up the feature service's caches are cold and a stage can miss its budget.
-      console.log(`\nFirst Rank after start-up: ${late.map((source) => `${source.source}=${STATES[source.state]}`).join(', ')} (cold caches); asking again.`);
+    for (let attempt = 1; attempt < 6; attempt++) {
+      const late = response.sources.filter((source) => source.state !== common.SourceState.SOURCE_STATE_OK && source.state !== common.SourceState.SOURCE_STATE_SKIPPED);
+      if (late.length === 0) break;
+      console.log(`Rank ${attempt} after start-up: ${late.map((source) => `${source.source}=${STATES[source.state]}`).join(', ')} (warming up); asking again.`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       response = await client.rank(request);
     }
     console.log(`\nRank(user_id=${userId}, k=${k})${response.coldStart ? '  [cold start: no history for this user]' : ''}`);
