@@ -105,6 +105,13 @@ describe('telemetry bootstrap', () => {
     expect(scrape.body).toMatch(/^aisle_test_calls_total\{[^}]*aisle_test_kind="echo"[^}]*\} 3/m);
   }, 60_000);
 
+  it('pushes metrics over OTLP when OTEL_METRICS_EXPORTER=otlp', async () => {
+    const result = await runChild({ OTEL_METRICS_EXPORTER: 'otlp', OTEL_METRIC_EXPORT_INTERVAL: '200', AISLE_METRICS_PORT: 'off' });
+    expect(result.code, result.output).toBe(0);
+    // The SDK flushes on shutdown at the latest: the counter the child added arrives.
+    await expect.poll(() => receiver.metricNames, { timeout: 5000 }).toContain('aisle.test.calls');
+  }, 60_000);
+
   it('samples by parent-based trace-id ratio from OTEL_TRACES_SAMPLER', async () => {
     const before = receiver.spans.length;
     const result = await runChild({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0', AISLE_METRICS_PORT: 'off' });

@@ -22,15 +22,19 @@ export interface OtlpReceiver {
   /** Environment that makes a process export its traces here, promptly. */
   env: Record<string, string>;
   spans: OtlpSpan[];
+  /** Names of the metrics received on /v1/metrics (OTLP/HTTP JSON), in arrival order. */
+  metricNames: string[];
   /** Resolves with the spans of `traceId` once `done` accepts them, or rejects after `timeoutMs`. */
   waitForTrace(traceId: string, done: (spans: OtlpSpan[]) => boolean, timeoutMs?: number): Promise<OtlpSpan[]>;
   close(): Promise<void>;
 }
 
+type MetricsPayload = { resourceMetrics?: { scopeMetrics?: { metrics?: { name: string }[] }[] }[] };
 type Payload = { resourceSpans?: { resource?: { attributes?: OtlpSpan['attributes'] }; scopeSpans?: { spans?: Omit<OtlpSpan, 'service'>[] }[] }[] };
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: OtlpSpan[] = [];
+  const metricNames: string[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -41,6 +45,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           const service = String(Object.values(resource.resource?.attributes?.find((entry) => entry.key === 'service.name')?.value ?? {})[0] ?? '');
           for (const scope of resource.scopeSpans ?? []) for (const span of scope.spans ?? []) spans.push({ ...span, service });
         }
+      } else if (request.url === '/v1/metrics') {
+        const payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as MetricsPayload;
+        for (const resource of payload.resourceMetrics ?? []) for (const scope of resource.scopeMetrics ?? []) for (const metric of scope.metrics ?? []) metricNames.push(metric.name);
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -57,6 +64,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       OTEL_BSP_SCHEDULE_DELAY: '100',
     },
     spans,
+    metricNames,
     async waitForTrace(traceId, done, timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
