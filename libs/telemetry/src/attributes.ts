@@ -20,6 +20,8 @@ export const ATTR = {
   INGEST_LINES: 'aisle.ingest.lines',
   INGEST_OUTCOME: 'aisle.ingest.outcome',
   STORE_KIND: 'aisle.store.kind',
+  EXPERIMENT: 'aisle.experiment.name',
+  EXPERIMENT_VARIANT: 'aisle.experiment.variant',
 } as const;
 
 /** Attributes that carry one value per source or model, named aisle.<domain>.<name>.<field>. */

@@ -30,6 +30,10 @@ export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
       AISLE_BLEND_FILE: text(LEARNED_BLEND_FILE),
       /** Registry model whose production version is the blend; "none" serves AISLE_BLEND_FILE only. */
       AISLE_BLEND_MODEL: text('blend', { maxLength: 64 }),
+      /** JSON experiments ({ experiments: [{ name, start?, stop?, variants: [{ name, share, blend? }] }] }); '' = none. */
+      AISLE_EXPERIMENTS_FILE: text(''),
+      /** How often the experiments file is checked for changes. */
+      AISLE_EXPERIMENTS_POLL: duration(5_000, { min: 100, max: 3_600_000 }),
       /** How often the registry is asked for a new production blend (as the model services poll theirs). */
       AISLE_MODEL_POLL_INTERVAL: duration(30_000, { min: 0, max: 3_600_000 }),
     },

@@ -9,6 +9,7 @@ import { grpcDownstreams } from './adapters/downstream';
 import { features } from '@aisle/contracts';
 import { keepPopularWarm, PopularCache } from './adapters/popular-cache';
 import { ProductCache } from './adapters/product-cache';
+import { ExperimentsFile } from './experiments/experiments-file';
 import { loadRankerConfig } from './config';
 import { rankerService } from './server';
 
@@ -34,8 +35,11 @@ runMain(logger, async () => {
     60_000,
     (error) => logger.warn({ err: error }, 'could not refresh the popular fallback'),
   );
+  const experiments = config.AISLE_EXPERIMENTS_FILE ? new ExperimentsFile(config.AISLE_EXPERIMENTS_FILE, logger) : undefined;
+  experiments?.watch(config.AISLE_EXPERIMENTS_POLL);
   const deps = {
     downstreams,
+    experiments: experiments && (() => experiments.current()),
     popularCache,
     productCache: new ProductCache(config.AISLE_RANK_PRODUCT_CACHE_ENTRIES, config.AISLE_RANK_PRODUCT_CACHE_TTL),
     blend: () => blend.current().value,
@@ -50,6 +54,7 @@ runMain(logger, async () => {
   await startService({ logger, settings, services: [rankerService(deps)], onStopped: () => {
       stopWarming();
       void blend.stop();
+      experiments?.stop();
       registry?.close();
       downstreams.close();
     },

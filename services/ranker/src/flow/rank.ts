@@ -8,6 +8,7 @@ import { PopularCache } from '../adapters/popular-cache';
 import type { ProductCache } from '../adapters/product-cache';
 import { callSource, skipped, toSourceStatus, type SourceOutcome } from '../adapters/source-call';
 import { breakdown, CANDIDATE_SOURCES, selectTopK, total, type BlendWeights, type CandidateSignals, type ScoredCandidate } from '@aisle/ranking';
+import { assign, type Experiment } from '../experiments/experiments';
 import { buildPool, seedsFrom } from './candidates';
 
 export interface RankInput {
@@ -42,6 +43,8 @@ export interface RankDependencies {
   popularCache: PopularCache;
   productCache: ProductCache;
   blend: () => Blend;
+  /** The experiments in force (none when absent). */
+  experiments?: () => readonly Experiment[];
   settings: RankSettings;
 }
 
@@ -57,6 +60,9 @@ export interface RankResult {
   coldStart: boolean;
   featureAgeMs: number;
   timings: { stage: string; ms: number }[];
+  /** The experiment and variant this user is in ('' when none). */
+  experiment: string;
+  variant: string;
 }
 
 const POPULAR_LIMIT = 200;
@@ -156,7 +162,11 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   }
   const productsById = new Map((catalog.value ?? []).map((product) => [product.productId, product]));
   const unavailable = new Set([...productsById.values()].filter((product) => !product.isProduct || !product.inStock).map((product) => product.productId));
-  const blend = deps.blend();
+  // An experiment's variant may blend with its own weights; the control serves production's.
+  const assignment = deps.experiments ? assign(deps.experiments(), input.userId, Date.now()) : undefined;
+  if (assignment) annotateActiveSpan({ [ATTR.EXPERIMENT]: assignment.experiment, [ATTR.EXPERIMENT_VARIANT]: assignment.variant });
+  const production = deps.blend();
+  const blend: Blend = assignment?.blend ? { weights: assignment.blend, version: `${assignment.experiment}/${assignment.variant}` } : production;
   const scored: ScoredCandidate[] = [...pool.values()].map((signals) => {
     const parts = breakdown(signals, blend.weights);
     return { signals, parts, score: total(parts), description: productsById.get(signals.productId)?.description ?? '' };
@@ -188,6 +198,8 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     coldStart: !known,
     featureAgeMs,
     timings,
+    experiment: assignment?.experiment ?? '',
+    variant: assignment?.variant ?? '',
   };
 }
 

@@ -55,6 +55,8 @@ export function rankHandler(deps: RankDependencies) {
       featureAgeMs: result.featureAgeMs,
       timings: result.timings,
       traceId: currentTraceId(),
+      experiment: result.experiment,
+      variant: result.variant,
     };
   };
 }

@@ -1,7 +1,7 @@
 // All four services as real processes over loopback, on the embedded SQLite store, with models
 // trained on a slice of the shipped data and promoted through the registry. Then faults: each
 // downstream hung, then each killed, every time leaving Rank answering within its budget.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkHealth, listServices } from '@aisle/grpc-kit';
@@ -16,10 +16,17 @@ const RANK_BUDGET_MS = Number(TEST_RANKER_ENV.AISLE_RANK_BUDGET.replace('ms', ''
 
 describe('whole stack on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aisle-e2e-'));
+  const experimentsFile = join(dir, 'experiments.json');
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ storeEnv: { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dir, 'aisle.db') }, limit: STACK_SLICE, trainArgs: SMALL_TRAINING, rankerEnv: UNCACHED_RANKER_ENV });
+    writeFileSync(experimentsFile, JSON.stringify({ experiments: [] }));
+    stack = await startStack({
+      storeEnv: { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dir, 'aisle.db') },
+      limit: STACK_SLICE,
+      trainArgs: SMALL_TRAINING,
+      rankerEnv: { ...UNCACHED_RANKER_ENV, AISLE_EXPERIMENTS_FILE: experimentsFile, AISLE_EXPERIMENTS_POLL: '200ms' },
+    });
   }, 900_000);
 
   afterAll(async () => {
@@ -52,6 +59,29 @@ describe('whole stack on the embedded store', () => {
     expect(response.items.some((item) => item.breakdown!.copurchase > 0)).toBe(true);
     expect(response.items.some((item) => item.breakdown!.affinity > 0)).toBe(true);
     expect(response.items.every((item) => item.description !== '')).toBe(true);
+  });
+
+  it('names the experiment and variant once the experiments file starts one, and blends with its weights', async () => {
+    const before = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+    expect([before.experiment, before.variant]).toEqual(['', '']);
+    // Everything on repeat: the page becomes the user's own most bought products, scored by repeat alone.
+    const weights = { copurchase: 0, affinity: 0, popularity: 0, repeat: 1, context: 0 };
+    writeFileSync(experimentsFile, JSON.stringify({ experiments: [{ name: 'e2e-blend', variants: [{ name: 'treatment', share: 1, blend: weights }] }] }));
+    let during = before;
+    for (const until = Date.now() + 20_000; during.experiment === '' && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      during = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+    }
+    expect([during.experiment, during.variant]).toEqual(['e2e-blend', 'treatment']);
+    expect(during.models.map((model) => `${model.model}@${model.version}`)).toContain('blend@e2e-blend/treatment');
+    for (const item of during.items) expect(item.score).toBeCloseTo(item.breakdown!.repeat, 9);
+    writeFileSync(experimentsFile, JSON.stringify({ experiments: [] }));
+    let after = during;
+    for (const until = Date.now() + 20_000; after.experiment !== '' && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      after = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+    }
+    expect(after.experiment).toBe('');
   });
 
   it('honours the caller’s exclusions and the new-products-only option', async () => {

@@ -120,6 +120,10 @@ export interface RankResponse {
   timings: StageTiming[];
   /** Trace id of this call (W3C, 32 hex characters), also sent as the `x-trace-id` trailer. */
   traceId: string;
+  /** The experiment this user is in (its variant chose the blend), or empty when none. */
+  experiment: string;
+  /** The user's variant within `experiment`, or empty. */
+  variant: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -950,6 +954,8 @@ function createBaseRankResponse(): RankResponse {
     featureAgeMs: 0,
     timings: [],
     traceId: "",
+    experiment: "",
+    variant: "",
     _unknownFields: {},
   };
 }
@@ -976,6 +982,12 @@ export const RankResponse: MessageFns<RankResponse> = {
     }
     if (message.traceId !== "") {
       writer.uint32(58).string(message.traceId);
+    }
+    if (message.experiment !== "") {
+      writer.uint32(66).string(message.experiment);
+    }
+    if (message.variant !== "") {
+      writer.uint32(74).string(message.variant);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -1057,6 +1069,22 @@ export const RankResponse: MessageFns<RankResponse> = {
             message.traceId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.experiment = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.variant = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1100,6 +1128,8 @@ export const RankResponse: MessageFns<RankResponse> = {
         : isSet(object.trace_id)
         ? globalThis.String(object.trace_id)
         : "",
+      experiment: isSet(object.experiment) ? globalThis.String(object.experiment) : "",
+      variant: isSet(object.variant) ? globalThis.String(object.variant) : "",
     };
   },
 
@@ -1126,6 +1156,12 @@ export const RankResponse: MessageFns<RankResponse> = {
     if (message.traceId !== "") {
       obj.traceId = message.traceId;
     }
+    if (message.experiment !== "") {
+      obj.experiment = message.experiment;
+    }
+    if (message.variant !== "") {
+      obj.variant = message.variant;
+    }
     return obj;
   },
 
@@ -1141,6 +1177,8 @@ export const RankResponse: MessageFns<RankResponse> = {
     message.featureAgeMs = object.featureAgeMs ?? 0;
     message.timings = object.timings?.map((e) => StageTiming.fromPartial(e)) || [];
     message.traceId = object.traceId ?? "";
+    message.experiment = object.experiment ?? "";
+    message.variant = object.variant ?? "";
     return message;
   },
 };
