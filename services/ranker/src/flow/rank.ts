@@ -8,7 +8,7 @@ import { PopularCache } from '../adapters/popular-cache';
 import type { ProductCache } from '../adapters/product-cache';
 import { callSource, skipped, toSourceStatus, type SourceOutcome } from '../adapters/source-call';
 import { breakdown, CANDIDATE_SOURCES, selectTopK, total, type BlendWeights, type CandidateSignals, type ScoredCandidate } from '@aisle/ranking';
-import { assign, type Experiment } from '../experiments/experiments';
+import { assign, type Assignment, type Experiment } from '../experiments/experiments';
 import { buildPool, seedsFrom } from './candidates';
 
 export interface RankInput {
@@ -164,7 +164,6 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   const unavailable = new Set([...productsById.values()].filter((product) => !product.isProduct || !product.inStock).map((product) => product.productId));
   // An experiment's variant may blend with its own weights; the control serves production's.
   const assignment = deps.experiments ? assign(deps.experiments(), input.userId, Date.now()) : undefined;
-  if (assignment) annotateActiveSpan({ [ATTR.EXPERIMENT]: assignment.experiment, [ATTR.EXPERIMENT_VARIANT]: assignment.variant });
   const production = deps.blend();
   const blend: Blend = assignment?.blend ? { weights: assignment.blend, version: `${assignment.experiment}/${assignment.variant}` } : production;
   const scored: ScoredCandidate[] = [...pool.values()].map((signals) => {
@@ -189,7 +188,7 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   if (affinityScores.value?.model) models.push(affinityScores.value.model);
   models.push({ model: 'blend', version: blend.version || 'default' });
   const featureAgeMs = known ? (context?.featureAgeMs ?? 0) : 0;
-  recordTelemetry({ input, known, pool, outcomes, models, featureAgeMs });
+  recordTelemetry({ input, known, pool, outcomes, models, featureAgeMs, assignment });
 
   return {
     items: page.map((candidate) => ({ candidate, explanations: explanations.get(candidate.signals.productId) ?? [] })),
@@ -260,29 +259,32 @@ interface RankTelemetry {
   outcomes: [string, SourceOutcome<unknown>][];
   models: common.ModelVersion[];
   featureAgeMs: number;
+  assignment: Assignment | undefined;
 }
 
 /** The Rank's server span attributes (aisle.* in @aisle/telemetry) and its metrics. */
-function recordTelemetry({ input, known, pool, outcomes, models, featureAgeMs }: RankTelemetry): void {
-  const perSource = new Map<string, number>(CANDIDATE_SOURCES.map((source) => [source, 0]));
-  for (const signals of pool.values()) for (const source of signals.sources) perSource.set(source, (perSource.get(source) ?? 0) + 1);
-  annotateActiveSpan({
+function recordTelemetry({ input, known, pool, outcomes, models, featureAgeMs, assignment }: RankTelemetry): void {
+  const attributes: Record<string, string | number | boolean> = {
     [ATTR.USER_HASH]: hashUserId(input.userId),
     [ATTR.USER_KNOWN]: known,
     [ATTR.RANK_K]: input.k,
     [ATTR.RANK_COLD_START]: !known,
     [ATTR.CANDIDATES_COUNT]: pool.size,
-  });
+  };
+  if (assignment) Object.assign(attributes, { [ATTR.EXPERIMENT]: assignment.experiment, [ATTR.EXPERIMENT_VARIANT]: assignment.variant });
+  const perSource = new Map<string, number>(CANDIDATE_SOURCES.map((source) => [source, 0]));
+  for (const signals of pool.values()) for (const source of signals.sources) perSource.set(source, (perSource.get(source) ?? 0) + 1);
   for (const [source, count] of perSource) {
-    annotateActiveSpan({ [PER.candidates(source)]: count });
+    attributes[PER.candidates(source)] = count;
     candidateCounts.record(count, { [ATTR.CANDIDATES_SOURCE]: source });
   }
-  for (const model of models) annotateActiveSpan({ [PER.modelVersion(model.model)]: model.version });
+  for (const model of models) attributes[PER.modelVersion(model.model)] = model.version;
   for (const [source, outcome] of outcomes) {
-    annotateActiveSpan({ [PER.sourceState(source)]: outcome.state });
+    attributes[PER.sourceState(source)] = outcome.state;
     if (outcome.state === 'OK' || outcome.state === 'SKIPPED') continue;
-    annotateActiveSpan({ [PER.fallbackReason(source)]: outcome.detail });
+    attributes[PER.fallbackReason(source)] = outcome.detail;
     fallbacks.add(1, { [ATTR.SOURCE]: source, [ATTR.SOURCE_STATE]: outcome.state });
   }
+  annotateActiveSpan(attributes);
   if (known) featureAge.record(featureAgeMs);
 }

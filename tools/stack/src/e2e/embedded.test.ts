@@ -68,20 +68,12 @@ describe('whole stack on the embedded store', () => {
     const weights = { copurchase: 0, affinity: 0, popularity: 0, repeat: 1, context: 0 };
     writeFileSync(experimentsFile, JSON.stringify({ experiments: [{ name: 'e2e-blend', variants: [{ name: 'treatment', share: 1, blend: weights }] }] }));
     let during = before;
-    for (const until = Date.now() + 20_000; during.experiment === '' && Date.now() < until; ) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      during = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
-    }
-    expect([during.experiment, during.variant]).toEqual(['e2e-blend', 'treatment']);
+    await expect.poll(async () => (during = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 })).experiment, { timeout: 20_000, interval: 200 }).toBe('e2e-blend');
+    expect(during.variant).toBe('treatment');
     expect(during.models.map((model) => `${model.model}@${model.version}`)).toContain('blend@e2e-blend/treatment');
     for (const item of during.items) expect(item.score).toBeCloseTo(item.breakdown!.repeat, 9);
     writeFileSync(experimentsFile, JSON.stringify({ experiments: [] }));
-    let after = during;
-    for (const until = Date.now() + 20_000; after.experiment !== '' && Date.now() < until; ) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      after = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
-    }
-    expect(after.experiment).toBe('');
+    await expect.poll(async () => (await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 })).experiment, { timeout: 20_000, interval: 200 }).toBe('');
   });
 
   it('honours the caller’s exclusions and the new-products-only option', async () => {

@@ -9,7 +9,7 @@ import { createClient, unaryCall } from '@aisle/grpc-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROBE_USER } from '../prepare';
 import { startStack, type ServiceKey, type Stack } from '../stack';
-import { eventually, figures, startIngestLoad, startRankLoad, type FaultFigures, type RankLoad, type RankSample } from './load-recorder';
+import { figures, startIngestLoad, startRankLoad, type FaultFigures, type RankLoad, type RankSample } from './load-recorder';
 import { startPrivateCassandra, type PrivateCassandra } from './private-cassandra';
 import { SMALL_TRAINING, STACK_SLICE, TEST_RANKER_ENV } from './settings';
 
@@ -66,8 +66,8 @@ describeCassandra('faults under load', () => {
     const from = Date.now();
     await cassandra.restart();
     const back = Date.now();
-    await eventually('a full Rank after the restart', fullAfter(ranks, back), 90_000);
-    await eventually('an acknowledged ingest after the restart', () => ingest.acks.some((at) => at > back), 90_000);
+    await expect.poll(fullAfter(ranks, back), { timeout: 90_000, interval: 200, message: 'a full Rank after the restart' }).toBe(true);
+    await expect.poll(() => ingest.acks.some((at) => at > back), { timeout: 90_000, interval: 200, message: 'an acknowledged ingest after the restart' }).toBe(true);
     await ingest.stop();
     const samples = await ranks.stop();
     report.push(figures('Cassandra restarted (ingest + Rank load)', samples, { from, back, to: Date.now() }));
@@ -101,7 +101,7 @@ describeCassandra('faults under load', () => {
       process.kill(pid, 'SIGCONT');
     }
     const back = Date.now();
-    await eventually('a full Rank after the slowdown', fullAfter(ranks, back));
+    await expect.poll(fullAfter(ranks, back), { timeout: 60_000, interval: 200, message: 'a full Rank after the slowdown' }).toBe(true);
     const samples = await ranks.stop();
     report.push(figures('Cassandra slowed 8 s', samples, { from, back, to: Date.now() }));
     expect(samples.filter((sample) => sample.error), 'Rank errors').toEqual([]);
@@ -119,7 +119,7 @@ describeCassandra('faults under load', () => {
       const down = ranks.samples.filter((sample) => sample.at > from + 500 && !sample.error);
       await stack.restart(name);
       const back = Date.now();
-      await eventually(`a full Rank after the ${name} service came back`, fullAfter(ranks, back), 90_000);
+      await expect.poll(fullAfter(ranks, back), { timeout: 90_000, interval: 200, message: `a full Rank after the ${name} service came back` }).toBe(true);
       await ingest?.stop();
       const samples = await ranks.stop();
       report.push(figures(`${name} service killed 3 s`, samples, { from, back, to: Date.now() }));
@@ -147,7 +147,7 @@ describeCassandra('faults under load', () => {
       stack.affinity.child.kill('SIGCONT');
     }
     const back = Date.now();
-    await eventually('a full Rank after the affinity service resumed', fullAfter(ranks, back), 90_000);
+    await expect.poll(fullAfter(ranks, back), { timeout: 90_000, interval: 200, message: 'a full Rank after the affinity service resumed' }).toBe(true);
     const samples = await ranks.stop();
     report.push(figures('affinity service hung 4 s', samples, { from, back, to: Date.now() }));
     expect(samples.filter((sample) => sample.error), 'Rank errors').toEqual([]);
@@ -165,7 +165,7 @@ describeCassandra('faults under load', () => {
     await sleep(2000);
     await stack.restart('ranker');
     const back = Date.now();
-    await eventually('a full Rank after the ranker came back', fullAfter(ranks, back), 90_000);
+    await expect.poll(fullAfter(ranks, back), { timeout: 90_000, interval: 200, message: 'a full Rank after the ranker came back' }).toBe(true);
     const samples: RankSample[] = await ranks.stop();
     report.push(figures('ranker killed 2 s', samples, { from, back, to: Date.now() }));
     // Callers get errors (UNAVAILABLE once the client's retries are spent) only from the kill until

@@ -138,12 +138,3 @@ export function figures(fault: string, samples: RankSample[], window: { from: nu
     recoverSeconds: recovered ? Math.round((recovered.at - window.back) / 100) / 10 : NaN,
   };
 }
-
-/** Waits until `check` holds, polling; throws with `what` after `timeoutMs`. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
