@@ -23,4 +23,6 @@ export { repeat, type RepeatOptions } from './baselines/repeat';
 export { itemKnn, type ItemKnnOptions } from './baselines/item-knn';
 export { cosineNeighbors, type CosineNeighbors } from './baselines/cosine-neighbors';
 
+export { seededRandom, shuffleInPlace, type Random } from './random';
+
 export { LineNumbering, toTransactionLine, type TransactionLineFields } from './transaction-lines';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contributions, ensembleFromXgbJson, predictMargins, transform } from '../domain/tree-ensemble';
-import { seededRandom } from '../domain/training-set';
+import { seededRandom } from '@aisle/retail-data';
 import { legacyBinaryToXgbJson } from './legacy-binary';
 import { loadXgboostWasm, trainBinaryModel, WasmBooster, wasmHeapBreak, wasmHeapBytes, type WasmXgboost } from './xgboost-wasm';
 

@@ -4,7 +4,7 @@
 // in the window; each gets the candidates the ranker would offer (own products, popular, co-purchase
 // neighbours) that they bought in the window (positives) and a sample of those they did not (negatives). The request
 // context is the user's first invoice in the window (its country and time), the moment they came back.
-import type { CleanLine } from '@aisle/retail-data';
+import { seededRandom, type CleanLine } from '@aisle/retail-data';
 import { candidateGenerator, type CandidateOptions } from './candidates';
 import { computeFeatures, FEATURE_COUNT, type FeatureDefaults } from './features';
 import { buildProductTable } from './product-table';
@@ -38,18 +38,6 @@ export interface TrainingSet {
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
-
-/** Small deterministic PRNG (mulberry32) so a seed reproduces a training set. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sample<T>(items: T[], n: number, random: () => number): T[] {
   const copy = [...items];

@@ -1,7 +1,6 @@
 // Small synthetic transaction logs for tests: every user has a planted favourite product bought on
 // most of their visits, plus random other products, so a model has something true to learn.
-import type { RetailLine } from '@aisle/retail-data';
-import { seededRandom } from '../domain/training-set';
+import { seededRandom, type RetailLine } from '@aisle/retail-data';
 import { DAY_MS } from '../domain/time';
 
 export interface SyntheticOptions {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EmbeddingIndex } from './embedding-index';
-import { seededRandom } from './rng';
+import { seededRandom } from '@aisle/retail-data';
 
 function randomIndex(n: number, dim: number, seed: number): EmbeddingIndex {
   const random = seededRandom(seed);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { epochPairs, keepProbabilities, negativeSampler } from './pairs';
-import { seededRandom } from './rng';
+import { seededRandom } from '@aisle/retail-data';
 import { buildVocabulary } from './vocabulary';
 
 describe('training pairs', () => {

@@ -2,7 +2,7 @@
 // the same basket (a basket is a set, so there is no window order), with frequent items subsampled
 // and negatives drawn from the smoothed unigram distribution. All randomness comes from `random`.
 import type { TrainingParams } from './params';
-import { shuffleInPlace, type Random } from './rng';
+import { shuffleInPlace, type Random } from '@aisle/retail-data';
 import type { Vocabulary } from './vocabulary';
 
 export interface EpochPairs {

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { epochPairs, keepProbabilities, negativeSampler } from './pairs';
 import type { TrainingParams } from './params';
-import { seededRandom } from './rng';
+import { seededRandom } from '@aisle/retail-data';
 import type { Vocabulary } from './vocabulary';
 
 export interface EpochReport {

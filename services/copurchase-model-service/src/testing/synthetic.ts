@@ -1,6 +1,6 @@
 // Small synthetic baskets with known structure, for tests: three "themes" of products that are
 // bought together, plus a little cross-theme noise. Never the real dataset.
-import { seededRandom } from '../domain/rng';
+import { seededRandom } from '@aisle/retail-data';
 
 export const THEMES: readonly (readonly string[])[] = [
   ['A1', 'A2', 'A3', 'A4', 'A5', 'A6'],

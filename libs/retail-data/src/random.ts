@@ -1,4 +1,7 @@
-/** A seeded PRNG (mulberry32): the one source of randomness in training, so runs repeat exactly. */
+/**
+ * A seeded PRNG (mulberry32): the one source of randomness in the trainers (negative sampling,
+ * shuffles, synthetic data), so a seed repeats a run exactly.
+ */
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {
