@@ -5,7 +5,7 @@ import type { features } from '@aisle/contracts';
 import { GLOBAL_SCOPE, SqliteStore } from '@aisle/feature-store';
 import { readRetailLines } from '@aisle/retail-data';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLines, type IngestFn } from './load';
+import { loadLines, retryTransient, type IngestFn } from './load';
 import { skipReason } from './to-lines';
 
 // The whole shipped file (541,909 records): the issue asks that loading it twice equals loading it once.
@@ -67,5 +67,39 @@ describe('loading the whole dataset twice', () => {
     const twice = await snapshot([...users], [...products]);
     // lastWriteUnixMs is compared too: equal means the reload rewrote no row at all.
     expect(twice).toEqual(once);
+  });
+});
+
+describe('retryTransient', () => {
+  const unavailable = Object.assign(new Error('store away'), { code: 14 });
+  const options = { attempts: 4, firstBackoffMs: 1, maxBackoffMs: 4, retryable: (error: unknown) => (error as { code?: number }).code === 14 };
+
+  it('retries a retryable failure until the batch lands', async () => {
+    let calls = 0;
+    const ingest: IngestFn = async (lines) => {
+      calls++;
+      if (calls < 3) throw unavailable;
+      return { applied: lines.length, duplicates: 0, rejected: [] };
+    };
+    await expect(retryTransient(ingest, options)([{} as features.TransactionLine])).resolves.toMatchObject({ applied: 1 });
+    expect(calls).toBe(3);
+  });
+
+  it('gives up after the last attempt, and never retries other failures', async () => {
+    let calls = 0;
+    const always: IngestFn = async () => {
+      calls++;
+      throw unavailable;
+    };
+    await expect(retryTransient(always, options)([])).rejects.toBe(unavailable);
+    expect(calls).toBe(4);
+    calls = 0;
+    const invalid = Object.assign(new Error('bad'), { code: 3 });
+    const rejecting: IngestFn = async () => {
+      calls++;
+      throw invalid;
+    };
+    await expect(retryTransient(rejecting, options)([])).rejects.toBe(invalid);
+    expect(calls).toBe(1);
   });
 });

@@ -64,3 +64,31 @@ export async function loadLines(source: AsyncIterable<RetailLine>, ingest: Inges
   if (failure) throw failure;
   return tally;
 }
+
+export interface RetryOptions {
+  attempts: number;
+  firstBackoffMs: number;
+  maxBackoffMs: number;
+  /** Whether a failure may pass (Ingest is idempotent by line id, so UNAVAILABLE can be retried). */
+  retryable: (error: unknown) => boolean;
+  onRetry?: (error: unknown, attempt: number) => void;
+}
+
+/**
+ * Retries a batch through a store outage longer than the gRPC client's own quick retries. A retried
+ * batch that had partly landed reports those lines as duplicates: the store holds each line once.
+ */
+export function retryTransient(ingest: IngestFn, options: RetryOptions): IngestFn {
+  return async (lines) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ingest(lines);
+      } catch (error) {
+        if (attempt >= options.attempts || !options.retryable(error)) throw error;
+        options.onRetry?.(error, attempt);
+        const backoff = Math.min(options.maxBackoffMs, options.firstBackoffMs * 2 ** (attempt - 1));
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
+    }
+  };
+}

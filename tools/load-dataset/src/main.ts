@@ -2,11 +2,12 @@
 // progress bar (rate, ETA). Deterministic line ids make a second run a no-op (all duplicates).
 import { Presets, SingleBar } from 'cli-progress';
 import { features } from '@aisle/contracts';
+import { status } from '@grpc/grpc-js';
 import { createClient, unaryCall } from '@aisle/grpc-kit';
 import { readRetailLines } from '@aisle/retail-data';
 import { parseLoaderArgs } from './args';
 import { countRecords } from './count-records';
-import { loadLines } from './load';
+import { loadLines, retryTransient } from './load';
 
 async function main(): Promise<void> {
   const args = parseLoaderArgs(process.argv.slice(2));
@@ -21,8 +22,15 @@ async function main(): Promise<void> {
   try {
     const tally = await loadLines(
       readRetailLines(args.file),
-      // Ingest is idempotent, so the client may retry it on UNAVAILABLE.
-      (lines) => unaryCall(client, client.ingest, { lines }, { deadline: Date.now() + 60_000 }),
+      // Ingest is idempotent, so a batch may be retried on UNAVAILABLE: the client's own retries cover
+      // a blip, these cover a store that is away for up to about a minute.
+      retryTransient((lines) => unaryCall(client, client.ingest, { lines }, { deadline: Date.now() + 60_000 }), {
+        attempts: 10,
+        firstBackoffMs: 250,
+        maxBackoffMs: 10_000,
+        retryable: (error) => (error as { code?: number }).code === status.UNAVAILABLE,
+        onRetry: (error, attempt) => console.error(`load-dataset: batch attempt ${attempt} failed (${(error as Error).message}); retrying`),
+      }),
       {
         batchSize: args.batchSize,
         concurrency: args.concurrency,

@@ -13,6 +13,9 @@ const UNAVAILABLE_CODES = new Set<number>([
 
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof errors.NoHostAvailableError || error instanceof errors.OperationTimedOutError || error instanceof errors.BusyConnectionError) return true;
+  // A connection closed under a request in flight ("Socket was closed"): the node went away or the
+  // driver dropped a defunct connection; the statement may be retried on a new one.
+  if (error instanceof errors.DriverError && (error as { isSocketError?: boolean }).isSocketError === true) return true;
   return error instanceof errors.ResponseError && UNAVAILABLE_CODES.has(error.code);
 }
 
