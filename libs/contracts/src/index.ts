@@ -5,6 +5,7 @@ import { join } from 'node:path';
 export * as common from './gen/aisle/common/v1/common';
 export * as features from './gen/aisle/features/v1/features';
 export * as registry from './gen/aisle/features/v1/registry';
+export * as slates from './gen/aisle/features/v1/slates';
 export * as copurchase from './gen/aisle/copurchase/v1/copurchase';
 export * as affinity from './gen/aisle/affinity/v1/affinity';
 export * as ranker from './gen/aisle/ranker/v1/ranker';

@@ -40,6 +40,11 @@ export interface ScoreRequest {
     | undefined;
   /** Number of top feature contributions to return per candidate; 0 to 10. */
   explainTop: number;
+  /**
+   * A registered version to answer with instead of production (an experiment's variant); "" = production.
+   * NOT_FOUND when the registry has no such version; UNAVAILABLE while this server loads it (retry).
+   */
+  modelVersion: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -91,7 +96,15 @@ export interface GetModelInfoResponse {
 }
 
 function createBaseScoreRequest(): ScoreRequest {
-  return { user: undefined, history: [], candidateIds: [], context: undefined, explainTop: 0, _unknownFields: {} };
+  return {
+    user: undefined,
+    history: [],
+    candidateIds: [],
+    context: undefined,
+    explainTop: 0,
+    modelVersion: "",
+    _unknownFields: {},
+  };
 }
 
 export const ScoreRequest: MessageFns<ScoreRequest> = {
@@ -110,6 +123,9 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
     }
     if (message.explainTop !== 0) {
       writer.uint32(40).int32(message.explainTop);
+    }
+    if (message.modelVersion !== "") {
+      writer.uint32(50).string(message.modelVersion);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -175,6 +191,14 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
             message.explainTop = reader.int32();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.modelVersion = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -212,6 +236,11 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
         : isSet(object.explain_top)
         ? globalThis.Number(object.explain_top)
         : 0,
+      modelVersion: isSet(object.modelVersion)
+        ? globalThis.String(object.modelVersion)
+        : isSet(object.model_version)
+        ? globalThis.String(object.model_version)
+        : "",
     };
   },
 
@@ -232,6 +261,9 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
     if (message.explainTop !== 0) {
       obj.explainTop = Math.round(message.explainTop);
     }
+    if (message.modelVersion !== "") {
+      obj.modelVersion = message.modelVersion;
+    }
     return obj;
   },
 
@@ -249,6 +281,7 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
       ? RequestContext.fromPartial(object.context)
       : undefined;
     message.explainTop = object.explainTop ?? 0;
+    message.modelVersion = object.modelVersion ?? "";
     return message;
   },
 };
@@ -805,7 +838,7 @@ export const AffinityServiceService = {
    * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
    * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
    * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
-   * (over 5,000 entries).
+   * (over 5,000 entries), or `model_version` (over 128 characters).
    */
   score: {
     path: "/aisle.affinity.v1.AffinityService/Score" as const,
@@ -834,7 +867,7 @@ export interface AffinityServiceServer extends UntypedServiceImplementation {
    * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
    * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
    * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
-   * (over 5,000 entries).
+   * (over 5,000 entries), or `model_version` (over 128 characters).
    */
   score: handleUnaryCall<ScoreRequest, ScoreResponse>;
   /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
@@ -846,7 +879,7 @@ export interface AffinityServiceClient extends Client {
    * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
    * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
    * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
-   * (over 5,000 entries).
+   * (over 5,000 entries), or `model_version` (over 128 characters).
    */
   score(
     request: ScoreRequest,

@@ -32,6 +32,11 @@ export interface CandidatesRequest {
   limit: number;
   /** Products never to return (the seeds themselves are always excluded); at most 1,000. */
   excludeProductIds: string[];
+  /**
+   * A registered version to answer with instead of production (an experiment's variant); "" = production.
+   * NOT_FOUND when the registry has no such version; UNAVAILABLE while this server loads it (retry).
+   */
+  modelVersion: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -52,6 +57,11 @@ export interface ScoreRequest {
   seeds: ProductRef[];
   /** Products to score; at most 1,000. */
   candidateIds: string[];
+  /**
+   * A registered version to answer with instead of production (an experiment's variant); "" = production.
+   * NOT_FOUND when the registry has no such version; UNAVAILABLE while this server loads it (retry).
+   */
+  modelVersion: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -79,7 +89,7 @@ export interface GetModelInfoResponse {
 }
 
 function createBaseCandidatesRequest(): CandidatesRequest {
-  return { seeds: [], limit: 0, excludeProductIds: [], _unknownFields: {} };
+  return { seeds: [], limit: 0, excludeProductIds: [], modelVersion: "", _unknownFields: {} };
 }
 
 export const CandidatesRequest: MessageFns<CandidatesRequest> = {
@@ -92,6 +102,9 @@ export const CandidatesRequest: MessageFns<CandidatesRequest> = {
     }
     for (const v of message.excludeProductIds) {
       writer.uint32(26).string(v!);
+    }
+    if (message.modelVersion !== "") {
+      writer.uint32(34).string(message.modelVersion);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -141,6 +154,14 @@ export const CandidatesRequest: MessageFns<CandidatesRequest> = {
             message.excludeProductIds.push(reader.string());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.modelVersion = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -170,6 +191,11 @@ export const CandidatesRequest: MessageFns<CandidatesRequest> = {
         : globalThis.Array.isArray(object?.exclude_product_ids)
         ? object.exclude_product_ids.map((e: any) => globalThis.String(e))
         : [],
+      modelVersion: isSet(object.modelVersion)
+        ? globalThis.String(object.modelVersion)
+        : isSet(object.model_version)
+        ? globalThis.String(object.model_version)
+        : "",
     };
   },
 
@@ -184,6 +210,9 @@ export const CandidatesRequest: MessageFns<CandidatesRequest> = {
     if (message.excludeProductIds?.length) {
       obj.excludeProductIds = message.excludeProductIds;
     }
+    if (message.modelVersion !== "") {
+      obj.modelVersion = message.modelVersion;
+    }
     return obj;
   },
 
@@ -195,6 +224,7 @@ export const CandidatesRequest: MessageFns<CandidatesRequest> = {
     message.seeds = object.seeds?.map((e) => ProductRef.fromPartial(e)) || [];
     message.limit = object.limit ?? 0;
     message.excludeProductIds = object.excludeProductIds?.map((e) => e) || [];
+    message.modelVersion = object.modelVersion ?? "";
     return message;
   },
 };
@@ -325,7 +355,7 @@ export const CandidatesResponse: MessageFns<CandidatesResponse> = {
 };
 
 function createBaseScoreRequest(): ScoreRequest {
-  return { seeds: [], candidateIds: [], _unknownFields: {} };
+  return { seeds: [], candidateIds: [], modelVersion: "", _unknownFields: {} };
 }
 
 export const ScoreRequest: MessageFns<ScoreRequest> = {
@@ -335,6 +365,9 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
     }
     for (const v of message.candidateIds) {
       writer.uint32(18).string(v!);
+    }
+    if (message.modelVersion !== "") {
+      writer.uint32(26).string(message.modelVersion);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -376,6 +409,14 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
             message.candidateIds.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.modelVersion = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -404,6 +445,11 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
         : globalThis.Array.isArray(object?.candidate_ids)
         ? object.candidate_ids.map((e: any) => globalThis.String(e))
         : [],
+      modelVersion: isSet(object.modelVersion)
+        ? globalThis.String(object.modelVersion)
+        : isSet(object.model_version)
+        ? globalThis.String(object.model_version)
+        : "",
     };
   },
 
@@ -415,6 +461,9 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
     if (message.candidateIds?.length) {
       obj.candidateIds = message.candidateIds;
     }
+    if (message.modelVersion !== "") {
+      obj.modelVersion = message.modelVersion;
+    }
     return obj;
   },
 
@@ -425,6 +474,7 @@ export const ScoreRequest: MessageFns<ScoreRequest> = {
     const message = createBaseScoreRequest();
     message.seeds = object.seeds?.map((e) => ProductRef.fromPartial(e)) || [];
     message.candidateIds = object.candidateIds?.map((e) => e) || [];
+    message.modelVersion = object.modelVersion ?? "";
     return message;
   },
 };
@@ -721,7 +771,7 @@ export const CopurchaseServiceService = {
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
    * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
-   * or negative), `limit` or `exclude_product_ids`.
+   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters).
    */
   candidates: {
     path: "/aisle.copurchase.v1.CopurchaseService/Candidates" as const,
@@ -735,7 +785,7 @@ export const CopurchaseServiceService = {
   /**
    * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
    * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
-   * or `candidate_ids` (over 1,000, or an empty or invalid id).
+   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters).
    */
   score: {
     path: "/aisle.copurchase.v1.CopurchaseService/Score" as const,
@@ -764,13 +814,13 @@ export interface CopurchaseServiceServer extends UntypedServiceImplementation {
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
    * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
-   * or negative), `limit` or `exclude_product_ids`.
+   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters).
    */
   candidates: handleUnaryCall<CandidatesRequest, CandidatesResponse>;
   /**
    * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
    * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
-   * or `candidate_ids` (over 1,000, or an empty or invalid id).
+   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters).
    */
   score: handleUnaryCall<ScoreRequest, ScoreResponse>;
   /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
@@ -782,7 +832,7 @@ export interface CopurchaseServiceClient extends Client {
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
    * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
-   * or negative), `limit` or `exclude_product_ids`.
+   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters).
    */
   candidates(
     request: CandidatesRequest,
@@ -802,7 +852,7 @@ export interface CopurchaseServiceClient extends Client {
   /**
    * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
    * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
-   * or `candidate_ids` (over 1,000, or an empty or invalid id).
+   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters).
    */
   score(
     request: ScoreRequest,
