@@ -10,6 +10,8 @@ import type {
   Promotion,
   Rollback,
   ScoredProduct,
+  Slate,
+  SlateAppendResult,
   TransactionLine,
   UserContext,
 } from './types';
@@ -30,7 +32,7 @@ export interface FeatureStore {
   popular(scope: string, window: PopularityWindow, limit: number): Promise<ScoredProduct[]>;
   /** Recomputes the popularity rankings from the product lines; returns the number of lines scanned. */
   refreshPopularity(): Promise<number>;
-  /** Removes every row about the user (purchases, their product lines, log entries). */
+  /** Removes every row about the user (purchases, their product lines, log entries, logged slates). */
   eraseUser(userId: string): Promise<ErasureCounts>;
   /**
    * Every line of the transaction log, in pages of at most `pageSize`, in no particular order (the
@@ -38,6 +40,17 @@ export interface FeatureStore {
    * lines past the log's TTL too.
    */
   transactionLines(pageSize?: number): AsyncIterable<TransactionLine[]>;
+
+  /**
+   * Stores served slates, each to expire `ttlSeconds` after it is written. Idempotent by slate id:
+   * a slate stored before is counted as a duplicate and not written again.
+   */
+  appendSlates(slates: readonly Slate[], ttlSeconds: number): Promise<SlateAppendResult>;
+  /**
+   * Unexpired slates with `servedUnixMs` in [fromUnixMs, toUnixMs), in pages of at most `pageSize`,
+   * ordered by servedUnixMs within a day (callers that need a strict order sort).
+   */
+  slates(fromUnixMs: number, toUnixMs: number, pageSize?: number): AsyncIterable<Slate[]>;
 
   /** Stores a new version (stage "candidate") with its artifact in checksummed chunks. */
   registerModelVersion(input: ModelVersionInput, artifact: Uint8Array): Promise<ModelVersionInfo>;

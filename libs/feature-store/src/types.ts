@@ -1,5 +1,7 @@
 // The feature store's own vocabulary. Times are ms since the epoch; ids are plain strings. These types
-// know nothing of gRPC: the service maps them to and from the proto messages.
+// know nothing of gRPC: the service maps them to and from the proto messages. Slates are the one
+// exception: the store keeps them as their protobuf encoding, so it speaks the contract's Slate.
+import type { slates } from '@aisle/contracts';
 
 /** One invoice line as applied to the store. `userId` null = anonymous basket (log and products only). */
 export interface TransactionLine {
@@ -111,6 +113,18 @@ export interface ErasureCounts {
   purchases: number;
   productAggregates: number;
   transactionLines: number;
+  /** Logged slates of the user (found by the user's hash). */
+  slates: number;
+}
+
+/** A served (or shadow) slate as the ranker logs it; see proto/aisle/features/v1/slates.proto. */
+export type Slate = slates.Slate;
+
+export interface SlateAppendResult {
+  /** Slates stored by this call. */
+  stored: number;
+  /** Slates whose id was stored before (not stored again). */
+  duplicates: number;
 }
 
 export type ModelStage = 'candidate' | 'production' | 'retired';

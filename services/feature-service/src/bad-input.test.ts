@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { status } from '@grpc/grpc-js';
-import { features, registry } from '@aisle/contracts';
+import { features, registry, slates } from '@aisle/contracts';
 import { SqliteStore } from '@aisle/feature-store';
 import { createServer, type AisleServer } from '@aisle/grpc-kit';
 import { describeBadInput, type BadInputCase } from '@aisle/grpc-kit/testing/bad-input';
@@ -33,6 +33,19 @@ const line = (over: Partial<features.TransactionLine> = {}): features.Transactio
   ...over,
 });
 
+const slate = (over: Partial<slates.Slate> = {}): slates.Slate =>
+  slates.Slate.fromPartial({
+    slateId: 'slate-1',
+    requestId: 'request-1',
+    userHash: '0123456789abcdef',
+    context: { country: 'United Kingdom', timeUnixMs: 1_291_191_960_000 },
+    servedUnixMs: 1_764_000_000_000,
+    candidates: [{ productId: '85123A', score: 0.4, copurchase: 0.1, affinity: 0.2, popularity: 0.3, repeat: 0, context: 0, sources: ['popular'] }],
+    served: ['85123A'],
+    k: 10,
+    ...over,
+  });
+
 function cases(): BadInputCase[] {
   const of =
     <T,>(rpc: string, fromPartial: (value: Partial<T>) => T) =>
@@ -47,6 +60,8 @@ function cases(): BadInputCase[] {
   const fetch = of<registry.FetchArtifactRequest>('fetchArtifact', (value) => registry.FetchArtifactRequest.fromPartial(value));
   const promote = of<registry.PromoteModelVersionRequest>('promoteModelVersion', (value) => registry.PromoteModelVersionRequest.fromPartial(value));
   const rollback = of<registry.RollbackModelRequest>('rollbackModel', (value) => registry.RollbackModelRequest.fromPartial(value));
+  const append = of<slates.AppendSlatesRequest>('appendSlates', (value) => slates.AppendSlatesRequest.fromPartial(value));
+  const candidate = slate().candidates[0]!;
   return [
     userContext({}, 'empty request', INVALID, 'user_id'),
     userContext({ userId: '顧客-ü-🛒' }, 'an unknown unicode user', status.OK),
@@ -102,6 +117,18 @@ function cases(): BadInputCase[] {
     rollback({}, 'empty request', INVALID, 'model'),
     rollback({ model: 'copurchase' }, 'no promoter', INVALID, 'promoted_by'),
     rollback({ model: 'affinity', promotedBy: 'test' }, 'nothing to roll back to', PRECONDITION),
+    append({}, 'no slates', INVALID, 'slates'),
+    append({ slates: [slate(), slate({ slateId: 'slate-2', servedUnixMs: 1_764_000_000_001 })] }, 'a good batch', status.OK),
+    append({ slates: [slate({ slateId: 'slate-ü-🛒' })] }, 'a unicode slate id', status.OK),
+    append({ slates: Array.from({ length: 1001 }, (_, i) => slate({ slateId: `s${i}` })) }, '1,001 slates', INVALID, 'slates'),
+    append({ slates: [slate(), slate({ slateId: '' })] }, 'an empty slate id in the second slate', INVALID, 'slates[1].slate_id'),
+    append({ slates: [slate({ userHash: '' })] }, 'no user hash', INVALID, 'slates[0].user_hash'),
+    append({ slates: [slate({ servedUnixMs: 0 })] }, 'no served time', INVALID, 'slates[0].served_unix_ms'),
+    append({ slates: [slate({ context: { country: 'a\u0007b', timeUnixMs: 0 } })] }, 'a control character in the country', INVALID, 'slates[0].context.country'),
+    append({ slates: [slate({ candidates: [{ ...candidate, affinity: Number.NaN }] })] }, 'a NaN signal', INVALID, 'slates[0].candidates[0].affinity'),
+    append({ slates: [slate({ candidates: [{ ...candidate, score: Number.POSITIVE_INFINITY }] })] }, 'an infinite score', INVALID, 'slates[0].candidates[0].score'),
+    append({ slates: [slate({ served: Array.from({ length: 101 }, (_, i) => `P${i}`) })] }, '101 served ids', INVALID, 'slates[0].served'),
+    append({ slates: [slate({ k: 0 })] }, 'k of 0', INVALID, 'slates[0].k'),
   ];
 }
 
@@ -137,6 +164,17 @@ describeBadInput(
     definition: features.FeatureServiceService,
     protoFile: join(__dirname, '../../../proto/aisle/features/v1/features.proto'),
     cases: all.filter((testCase) => testCase.rpc in features.FeatureServiceService),
+    fuzzRuns: 40,
+  },
+  () => ({ address, server }),
+);
+
+describeBadInput(
+  {
+    service: 'aisle.features.v1.SlateLogService',
+    definition: slates.SlateLogServiceService,
+    protoFile: join(__dirname, '../../../proto/aisle/features/v1/slates.proto'),
+    cases: all.filter((testCase) => testCase.rpc in slates.SlateLogServiceService),
     fuzzRuns: 40,
   },
   () => ({ address, server }),

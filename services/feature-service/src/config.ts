@@ -11,6 +11,8 @@ export interface FeatureServiceSettings {
   /** …or when the rankings are older than this (writes through other instances). */
   popularityMaxAgeMs: number;
   minCountryProducts: number;
+  /** How long logged slates are kept. */
+  slateTtlSeconds: number;
 }
 
 export function loadFeatureServiceSettings(env: NodeJS.ProcessEnv = process.env): FeatureServiceSettings {
@@ -23,6 +25,8 @@ export function loadFeatureServiceSettings(env: NodeJS.ProcessEnv = process.env)
       AISLE_FEATURES_POPULARITY_REFRESH: duration(30_000, { min: 100 }),
       AISLE_FEATURES_POPULARITY_MAX_AGE: duration(600_000, { min: 100 }),
       AISLE_FEATURES_MIN_COUNTRY_PRODUCTS: integer(10, { min: 0, max: 1000 }),
+      /** How long logged slates are kept before they expire (replay evaluation reads within it). */
+      AISLE_SLATE_TTL: duration(30 * 86_400_000, { min: 1000, max: 365 * 86_400_000 }),
     },
     env,
   );
@@ -34,5 +38,6 @@ export function loadFeatureServiceSettings(env: NodeJS.ProcessEnv = process.env)
     popularityRefreshMs: config.AISLE_FEATURES_POPULARITY_REFRESH,
     popularityMaxAgeMs: config.AISLE_FEATURES_POPULARITY_MAX_AGE,
     minCountryProducts: config.AISLE_FEATURES_MIN_COUNTRY_PRODUCTS,
+    slateTtlSeconds: Math.round(config.AISLE_SLATE_TTL / 1000),
   };
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { unaryCall } from '@aisle/grpc-kit';
-import { features } from '@aisle/contracts';
+import { features, slates } from '@aisle/contracts';
+import { hashUserId } from '@aisle/telemetry';
 import { CassandraStore, loadStoreConfig, openStore, SqliteStore, type FeatureStore } from '@aisle/feature-store';
 import { describeCassandra, uniqueKeyspace } from '@aisle/feature-store/testing';
 import { Client } from 'cassandra-driver';
@@ -30,6 +31,10 @@ function failure(promise: Promise<unknown>): Promise<ServiceError> {
     (error: ServiceError) => error,
   );
 }
+
+const SERVED = Date.UTC(2026, 11, 5, 12);
+const slateOf = (id: string, userHash: string): slates.Slate =>
+  slates.Slate.fromPartial({ slateId: id, requestId: id, userHash, servedUnixMs: SERVED, served: ['85123A'], k: 10, context: { country: 'United Kingdom', timeUnixMs: T0 } });
 
 function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureStore; cleanup: () => Promise<void> }>) {
   describe(`feature-service over ${name}`, () => {
@@ -139,6 +144,16 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
       expect(plain(france.products[0])).toEqual({ productId: '22633', score: 2 });
     });
 
+    it('stores appended slates once, a retried batch is not stored twice, and they can be read back by time', async () => {
+      const slateLog = running.slateClient;
+      const first = [slateOf(`${name}-s1`, 'aaaaaaaaaaaaaaaa'), slateOf(`${name}-s2`, 'bbbbbbbbbbbbbbbb')];
+      expect(plain(await unaryCall(slateLog, slateLog.appendSlates, { slates: first }, deadline()))).toEqual({ stored: 2, duplicates: 0 });
+      expect(plain(await unaryCall(slateLog, slateLog.appendSlates, { slates: [...first, slateOf(`${name}-s3`, 'aaaaaaaaaaaaaaaa')] }, deadline()))).toEqual({ stored: 1, duplicates: 2 });
+      const found: string[] = [];
+      for await (const page of store.slates(SERVED, SERVED + 1)) found.push(...page.map((slate) => slate.slateId));
+      expect(found.filter((id) => id.startsWith(`${name}-s`)).sort()).toEqual([`${name}-s1`, `${name}-s2`, `${name}-s3`]);
+    });
+
     it('erases a user: counts what it removed, and no read returns any of it', async () => {
       const { client, refresher } = running;
       await unaryCall(client, client.ingest, { lines: [wireLine({ lineId: 'erase:1', invoiceNo: 'erase', productId: '99999E', userId: 'to-erase', country: 'Erasia' })] }, deadline());
@@ -148,11 +163,14 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
       const lineage = { trainingRows: 1, inputHash: 'h', codeVersion: 'c', parameters: {}, metrics: {} };
       await store.registerModelVersion({ model: 'erasure-probe', version: 'saw-user', trainStartUnixMs: 0, trainEndUnixMs: T0 + 86_400_000, ...lineage }, new Uint8Array([1]));
       await store.registerModelVersion({ model: 'erasure-probe', version: 'before-user', trainStartUnixMs: 0, trainEndUnixMs: T0 - 86_400_000, ...lineage }, new Uint8Array([2]));
+      const slateLog = running.slateClient;
+      await unaryCall(slateLog, slateLog.appendSlates, { slates: [slateOf('erase-slate', hashUserId('to-erase'))] }, deadline());
       expect(plain(await unaryCall(client, client.eraseUser, { userId: 'to-erase' }, deadline()))).toEqual({
         profiles: 1,
         purchases: 1,
         productAggregates: 1,
         transactionLines: 1,
+        slates: 1,
         trainedOnUser: [{ model: 'erasure-probe', version: 'saw-user' }],
       });
       // Nothing left to say about the user afterwards, not even which models saw it.

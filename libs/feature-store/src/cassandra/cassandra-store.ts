@@ -6,10 +6,11 @@ import { concurrent, type Client } from 'cassandra-driver';
 import type { CassandraStoreConfig } from '../config';
 import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
 import { deriveProduct } from '../domain/product';
+import { daysBetween, decodeSlate, encodeSlate, slateDay, slateUserKey } from '../domain/slates';
 import { deriveUserContext } from '../domain/user-context';
 import { ModelRegistry } from '../registry/model-registry';
 import type { FeatureStore } from '../store';
-import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, TransactionLine, UserContext, UserPurchaseRow } from '../types';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, TransactionLine, UserContext, UserPurchaseRow } from '../types';
 import { CassandraConnection, READ_PROFILE, WRITE_PROFILE } from './connection';
 import { CassandraRegistryBackend } from './cassandra-registry';
 import { executeBatches, groupIntoBatches } from './batches';
@@ -152,7 +153,8 @@ export class CassandraStore implements FeatureStore {
       await concurrent.executeConcurrent(client, deletes, options);
       // The partition goes last: until it is gone, a retried erase can still find every other row.
       await client.execute(this.q.deletePurchases, [userId], { prepare: true, executionProfile: WRITE_PROFILE });
-      return { profiles: rows.length > 0 ? 1 : 0, purchases: rows.length, productAggregates: new Set(rows.map((row) => row.productId)).size, transactionLines: logged.size };
+      const slates = await this.eraseSlates(client, slateUserKey(userId));
+      return { profiles: rows.length > 0 ? 1 : 0, purchases: rows.length, productAggregates: new Set(rows.map((row) => row.productId)).size, transactionLines: logged.size, slates };
     });
   }
 
@@ -180,6 +182,54 @@ export class CassandraStore implements FeatureStore {
     if (page.length > 0) yield page;
   }
 
+  async appendSlates(slates: readonly Slate[], ttlSeconds: number): Promise<SlateAppendResult> {
+    return guarded('appendSlates', async () => {
+      const client = await this.connection.client();
+      const ttl = Math.max(1, Math.round(ttlSeconds));
+      // Idempotent by slate id: one already indexed under its user was stored before.
+      const seen = await Promise.all(
+        slates.map(async (slate) => (await client.execute(this.q.selectUserSlate, [slate.userHash, slate.slateId], { prepare: true, executionProfile: READ_PROFILE })).rowLength > 0),
+      );
+      const fresh = [...new Map(slates.filter((_, i) => !seen[i]).map((slate) => [slate.slateId, slate])).values()];
+      const options = { concurrencyLevel: this.config.writeConcurrency, executionProfile: WRITE_PROFILE, raiseOnFirstError: true };
+      const days = [...new Set(fresh.map((slate) => slateDay(slate.servedUnixMs)))];
+      // Index and day list first, the slate last (see the migration).
+      await concurrent.executeConcurrent(
+        client,
+        [
+          ...days.map((day) => ({ query: this.q.insertSlateDay, params: [day, ttl] })),
+          ...fresh.map((slate) => ({ query: this.q.insertUserSlate, params: [slate.userHash, slate.slateId, slateDay(slate.servedUnixMs), long(slate.servedUnixMs), ttl] })),
+        ],
+        options,
+      );
+      await concurrent.executeConcurrent(
+        client,
+        fresh.map((slate) => ({ query: this.q.insertSlate, params: [slateDay(slate.servedUnixMs), long(slate.servedUnixMs), slate.slateId, slate.userHash, Buffer.from(encodeSlate(slate)), ttl] })),
+        options,
+      );
+      return { stored: fresh.length, duplicates: slates.length - fresh.length };
+    });
+  }
+
+  async *slates(fromUnixMs: number, toUnixMs: number, pageSize = 1000): AsyncIterable<Slate[]> {
+    if (toUnixMs <= fromUnixMs) return;
+    const client = await guarded('slates', () => this.connection.client());
+    const wanted = daysBetween(fromUnixMs, toUnixMs);
+    const listed = await guarded('slates', () => client.execute(this.q.selectSlateDays, [wanted[0], wanted[wanted.length - 1]], { prepare: true, executionProfile: READ_PROFILE }));
+    for (const day of listed.rows.map((row) => row.get('day') as string).sort()) {
+      const stream = client.stream(this.q.selectSlates, [day, long(fromUnixMs), long(toUnixMs)], { prepare: true, executionProfile: READ_PROFILE, fetchSize: pageSize, autoPage: true });
+      let page: Slate[] = [];
+      for await (const row of guardedIterable('slates', stream as unknown as AsyncIterable<{ get(name: string): unknown }>)) {
+        page.push(decodeSlate(row.get('payload') as Buffer));
+        if (page.length >= pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    }
+  }
+
   registerModelVersion: FeatureStore['registerModelVersion'] = (input, artifact) => guarded('registerModelVersion', () => this.registry.register(input, artifact));
   listModelVersions: FeatureStore['listModelVersions'] = (model, limit) => guarded('listModelVersions', () => this.registry.list(model, limit));
   listModels: FeatureStore['listModels'] = () => guarded('listModels', () => this.registry.models());
@@ -190,6 +240,15 @@ export class CassandraStore implements FeatureStore {
 
   close(): Promise<void> {
     return this.connection.close();
+  }
+
+  /** Deletes a user's slates (found through their index) and then the index; returns how many. */
+  private async eraseSlates(client: Client, userHash: string): Promise<number> {
+    const indexed = await client.execute(this.q.selectUserSlates, [userHash], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 0 });
+    const deletes = indexed.rows.map((row) => ({ query: this.q.deleteSlate, params: [row.get('day'), row.get('served_ms'), row.get('slate_id')] }));
+    await concurrent.executeConcurrent(client, deletes, { concurrencyLevel: this.config.writeConcurrency, executionProfile: WRITE_PROFILE, raiseOnFirstError: true });
+    await client.execute(this.q.deleteUserSlates, [userHash], { prepare: true, executionProfile: WRITE_PROFILE });
+    return indexed.rowLength;
   }
 
   private async existingLineIds(client: Client, lineIds: string[]): Promise<Set<string>> {

@@ -44,6 +44,23 @@ export const CASSANDRA_MIGRATIONS: CqlMigration[] = [
          model text PRIMARY KEY, current_version text, history list<text>, updated_ms bigint)`,
     ],
   },
+  {
+    version: 2,
+    description: 'logged slates by day, their ids by user (for erasure), the days that have slates',
+    statements: [
+      // A day's slates are one partition, in served order: replay reads a window day by day.
+      `CREATE TABLE IF NOT EXISTS slates (
+         day text, served_ms bigint, slate_id text, user_hash text, payload blob,
+         PRIMARY KEY ((day), served_ms, slate_id))`,
+      // Written before the slate itself, so an erasure that finds no entry here finds no slate either.
+      `CREATE TABLE IF NOT EXISTS slates_by_user (
+         user_hash text, slate_id text, day text, served_ms bigint,
+         PRIMARY KEY ((user_hash), slate_id))`,
+      // One small partition listing the days that hold slates (bounded by the TTL).
+      `CREATE TABLE IF NOT EXISTS slate_days (
+         shard int, day text, PRIMARY KEY ((shard), day))`,
+    ],
+  },
 ];
 
 /** Creates the keyspace if needed and applies the migrations it has not recorded; returns those applied now. */

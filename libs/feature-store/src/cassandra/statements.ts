@@ -27,6 +27,15 @@ export function cql(keyspace: string, logTtlSeconds: number) {
     selectChunk: `SELECT data FROM ${keyspace}.model_artifact_chunks WHERE model = ? AND version = ? AND chunk_index = ?`,
     selectProduction: `SELECT current_version, history FROM ${keyspace}.model_production WHERE model = ?`,
     insertProduction: `INSERT INTO ${keyspace}.model_production (model, current_version, history, updated_ms) VALUES (?, ?, ?, ?)`,
+    selectUserSlate: `SELECT slate_id FROM ${keyspace}.slates_by_user WHERE user_hash = ? AND slate_id = ?`,
+    selectUserSlates: `SELECT slate_id, day, served_ms FROM ${keyspace}.slates_by_user WHERE user_hash = ?`,
+    insertUserSlate: `INSERT INTO ${keyspace}.slates_by_user (user_hash, slate_id, day, served_ms) VALUES (?, ?, ?, ?) USING TTL ?`,
+    deleteUserSlates: `DELETE FROM ${keyspace}.slates_by_user WHERE user_hash = ?`,
+    insertSlate: `INSERT INTO ${keyspace}.slates (day, served_ms, slate_id, user_hash, payload) VALUES (?, ?, ?, ?, ?) USING TTL ?`,
+    selectSlates: `SELECT payload FROM ${keyspace}.slates WHERE day = ? AND served_ms >= ? AND served_ms < ?`,
+    deleteSlate: `DELETE FROM ${keyspace}.slates WHERE day = ? AND served_ms = ? AND slate_id = ?`,
+    insertSlateDay: `INSERT INTO ${keyspace}.slate_days (shard, day) VALUES (0, ?) USING TTL ?`,
+    selectSlateDays: `SELECT day FROM ${keyspace}.slate_days WHERE shard = 0 AND day >= ? AND day <= ?`,
   };
 }
 export type Statements = ReturnType<typeof cql>;

@@ -32,6 +32,18 @@ export const SQLITE_MIGRATIONS: { version: number; description: string; sql: str
         model TEXT PRIMARY KEY, current_version TEXT NOT NULL, history TEXT NOT NULL, updated_ms INTEGER NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: 'logged slates (protobuf payload, expiry time)',
+    sql: `
+      CREATE TABLE slates (
+        slate_id TEXT PRIMARY KEY, served_ms INTEGER NOT NULL, user_hash TEXT NOT NULL, expires_ms INTEGER NOT NULL,
+        payload BLOB NOT NULL);
+      CREATE INDEX slates_by_served ON slates (served_ms, slate_id);
+      CREATE INDEX slates_by_user ON slates (user_hash);
+      CREATE INDEX slates_by_expiry ON slates (expires_ms);
+    `,
+  },
 ];
 
 /** Applies the migrations this database has not seen; returns the versions applied now. */

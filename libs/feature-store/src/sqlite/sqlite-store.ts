@@ -5,10 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
 import { deriveProduct } from '../domain/product';
+import { decodeSlate, encodeSlate, slateUserKey } from '../domain/slates';
 import { deriveUserContext } from '../domain/user-context';
 import { ModelRegistry } from '../registry/model-registry';
 import type { FeatureStore } from '../store';
-import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, TransactionLine, UserContext, UserPurchaseRow } from '../types';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, TransactionLine, UserContext, UserPurchaseRow } from '../types';
 import { migrateSqlite } from './migrations';
 import { openDatabase, type Database, type Statement } from './sqlite-api';
 import { SqliteRegistryBackend } from './sqlite-registry';
@@ -119,7 +120,8 @@ export class SqliteStore implements FeatureStore {
       for (const row of rows) deleteProductLine.run(row.productId, row.invoiceNo, row.lineId);
       const purchases = this.db.prepare('DELETE FROM user_purchases WHERE user_id = ?').run(userId).changes;
       const transactionLines = this.db.prepare('DELETE FROM transaction_lines WHERE user_id = ?').run(userId).changes;
-      return { profiles: rows.length > 0 ? 1 : 0, purchases, productAggregates, transactionLines };
+      const slates = this.db.prepare('DELETE FROM slates WHERE user_hash = ?').run(slateUserKey(userId)).changes;
+      return { profiles: rows.length > 0 ? 1 : 0, purchases, productAggregates, transactionLines, slates };
     }).immediate();
   }
 
@@ -135,6 +137,37 @@ export class SqliteStore implements FeatureStore {
       if (rows.length > 0) yield rows;
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1]!.lineId;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async appendSlates(slates: readonly Slate[], ttlSeconds: number): Promise<SlateAppendResult> {
+    const now = Date.now();
+    const insert = this.db.prepare('INSERT OR IGNORE INTO slates (slate_id, served_ms, user_hash, expires_ms, payload) VALUES (?, ?, ?, ?, ?)');
+    return this.db.transaction(() => {
+      // Expired slates go a bounded slice at a time, so no append pays for a long backlog.
+      this.db.prepare('DELETE FROM slates WHERE slate_id IN (SELECT slate_id FROM slates WHERE expires_ms <= ? LIMIT 1000)').run(now);
+      let stored = 0;
+      for (const slate of slates) stored += insert.run(slate.slateId, slate.servedUnixMs, slate.userHash, now + ttlSeconds * 1000, encodeSlate(slate)).changes;
+      return { stored, duplicates: slates.length - stored };
+    }).immediate();
+  }
+
+  async *slates(fromUnixMs: number, toUnixMs: number, pageSize = SCAN_PAGE): AsyncIterable<Slate[]> {
+    // Keyset pages on (served_ms, slate_id), as transactionLines pages on its key.
+    const page = this.db.prepare(
+      `SELECT served_ms AS served, slate_id AS id, payload FROM slates
+       WHERE (served_ms > ? OR (served_ms = ? AND slate_id > ?)) AND served_ms < ? AND expires_ms > ?
+       ORDER BY served_ms, slate_id LIMIT ?`,
+    );
+    let after = { served: fromUnixMs, id: '' };
+    const now = Date.now();
+    for (;;) {
+      const rows = page.all(after.served - (after.id === '' ? 1 : 0), after.served, after.id, toUnixMs, now, pageSize) as { served: number; id: string; payload: Uint8Array }[];
+      if (rows.length > 0) yield rows.map((row) => decodeSlate(row.payload));
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1]!;
+      after = { served: last.served, id: last.id };
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { StoreNotFoundError, StorePreconditionError } from '../errors';
 import type { FeatureStore } from '../store';
 import { GLOBAL_SCOPE, type ModelVersionInput, type TransactionLine } from '../types';
+import { slateUserKey } from '../domain/slates';
 import { DAY, line, T0, uniqueIds } from './lines';
+import { slate } from './slates';
 
 export type OpenStore = (dataset: string) => Promise<FeatureStore>;
 
@@ -214,7 +216,7 @@ export function storeContractSuite(name: string, open: OpenStore): void {
           line({ lineId: id('2:1'), invoiceNo: id('2'), productId: 'E1', userId: gone, country: 'Erasia' }),
           line({ lineId: id('3:1'), invoiceNo: id('3'), productId: 'E1', userId: kept, country: 'Keptland' }),
         ]);
-        expect(await store.eraseUser(gone)).toEqual({ profiles: 1, purchases: 3, productAggregates: 2, transactionLines: 3 });
+        expect(await store.eraseUser(gone)).toEqual({ profiles: 1, purchases: 3, productAggregates: 2, transactionLines: 3, slates: 0 });
         expect((await store.getUserContext(gone, 50)).known).toBe(false);
         expect((await store.getUserContext(kept, 50)).profile?.invoiceCount).toBe(1);
         const products = await store.getProducts(['E1', 'E2']);
@@ -222,9 +224,59 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         expect(products.has('E2')).toBe(false);
         await store.refreshPopularity();
         expect(await store.popular('Erasia', 'all', 10)).toEqual([]);
-        expect(await store.eraseUser(gone)).toEqual({ profiles: 0, purchases: 0, productAggregates: 0, transactionLines: 0 });
+        expect(await store.eraseUser(gone)).toEqual({ profiles: 0, purchases: 0, productAggregates: 0, transactionLines: 0, slates: 0 });
         // The erased lines are gone from the log too: sending them again applies them anew.
         expect(await store.ingest([line({ lineId: id('1:1'), invoiceNo: id('1'), productId: 'E1', userId: gone })])).toEqual({ applied: 1, duplicates: 0 });
+      });
+    });
+
+    describe('slate log', () => {
+      const collect = async (store: FeatureStore, from: number, to: number, pageSize?: number) => {
+        const found = [];
+        for await (const page of store.slates(from, to, pageSize)) found.push(...page);
+        return found;
+      };
+
+      it('stores each slate once, returns a window across days whole, in served order', async () => {
+        const store = await openStore('slates');
+        const id = uniqueIds('slate');
+        // Three days, two slates on the middle one (one a shadow of the other), far from other tests' times.
+        const base = T0 + 400 * DAY + Math.floor(Math.random() * 1000) * 10 * DAY;
+        const slates = [
+          slate({ slateId: id('a'), requestId: id('r1'), userHash: 'h1', servedUnixMs: base + 1000, served: ['P1', 'P2'] }),
+          slate({ slateId: id('b'), requestId: id('r2'), userHash: 'h2', servedUnixMs: base + DAY + 5, variant: 'treatment' }),
+          slate({ slateId: id('c'), requestId: id('r2'), userHash: 'h2', servedUnixMs: base + DAY + 5, variant: 'shadow', shadow: true }),
+          slate({ slateId: id('d'), requestId: id('r3'), userHash: 'h1', servedUnixMs: base + 2 * DAY + 7 }),
+        ];
+        expect(await store.appendSlates(slates.slice(0, 3), 3600)).toEqual({ stored: 3, duplicates: 0 });
+        // A retried batch (with one new slate) stores only the new one.
+        expect(await store.appendSlates(slates, 3600)).toEqual({ stored: 1, duplicates: 3 });
+        const all = await collect(store, base, base + 3 * DAY, 2);
+        expect(all.map((s) => s.slateId).sort()).toEqual(slates.map((s) => s.slateId).sort());
+        expect(all.map((s) => s.servedUnixMs)).toEqual([...all.map((s) => s.servedUnixMs)].sort((a, b) => a - b));
+        expect(all.find((s) => s.slateId === id('a'))).toMatchObject(slates[0]!);
+        expect(all.find((s) => s.slateId === id('c'))).toMatchObject({ shadow: true, variant: 'shadow', requestId: id('r2') });
+        // The window is half-open on served time.
+        expect((await collect(store, base + DAY + 5, base + 2 * DAY + 7)).map((s) => s.slateId).sort()).toEqual([id('b'), id('c')]);
+        expect(await collect(store, base - DAY, base)).toEqual([]);
+      });
+
+      it("erases a user's slates with the rest of their data, found by the user's hash", async () => {
+        const store = await openStore('slate_erasure');
+        const id = uniqueIds('slate-erase');
+        const [gone, kept] = [id('gone'), id('kept')];
+        const when = T0 + 500 * DAY + Math.floor(Math.random() * 1000) * 10 * DAY;
+        await store.appendSlates(
+          [
+            slate({ slateId: id('1'), userHash: slateUserKey(gone), servedUnixMs: when }),
+            slate({ slateId: id('2'), userHash: slateUserKey(gone), servedUnixMs: when + DAY }),
+            slate({ slateId: id('3'), userHash: slateUserKey(kept), servedUnixMs: when }),
+          ],
+          3600,
+        );
+        expect((await store.eraseUser(gone)).slates).toBe(2);
+        expect((await collect(store, when, when + 2 * DAY)).map((s) => s.slateId)).toEqual([id('3')]);
+        expect((await store.eraseUser(gone)).slates).toBe(0);
       });
     });
 

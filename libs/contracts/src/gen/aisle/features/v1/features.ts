@@ -247,6 +247,8 @@ export interface EraseUserResponse {
    * first of them: they learned from this user's data, and only a version trained afterwards has not.
    */
   trainedOnUser: ModelVersion[];
+  /** Logged slates of the user removed (SlateLogService). */
+  slates: number;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -2052,6 +2054,7 @@ function createBaseEraseUserResponse(): EraseUserResponse {
     productAggregates: 0,
     transactionLines: 0,
     trainedOnUser: [],
+    slates: 0,
     _unknownFields: {},
   };
 }
@@ -2072,6 +2075,9 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
     }
     for (const v of message.trainedOnUser) {
       ModelVersion.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.slates !== 0) {
+      writer.uint32(48).int64(message.slates);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -2137,6 +2143,14 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
             message.trainedOnUser.push(ModelVersion.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.slates = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2176,6 +2190,7 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
         : globalThis.Array.isArray(object?.trained_on_user)
         ? object.trained_on_user.map((e: any) => ModelVersion.fromJSON(e))
         : [],
+      slates: isSet(object.slates) ? globalThis.Number(object.slates) : 0,
     };
   },
 
@@ -2196,6 +2211,9 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
     if (message.trainedOnUser?.length) {
       obj.trainedOnUser = message.trainedOnUser.map((e) => ModelVersion.toJSON(e));
     }
+    if (message.slates !== 0) {
+      obj.slates = Math.round(message.slates);
+    }
     return obj;
   },
 
@@ -2209,6 +2227,7 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
     message.productAggregates = object.productAggregates ?? 0;
     message.transactionLines = object.transactionLines ?? 0;
     message.trainedOnUser = object.trainedOnUser?.map((e) => ModelVersion.fromPartial(e)) || [];
+    message.slates = object.slates ?? 0;
     return message;
   },
 };
