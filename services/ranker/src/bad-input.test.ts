@@ -54,7 +54,7 @@ beforeAll(async () => {
     popularCache: new PopularCache(60_000),
     blend: () => ({ weights: DEFAULT_BLEND, version: '' }),
     productCache: new ProductCache(100, 60_000),
-    settings: { budgetMs: 2000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 20, popularReuseMs: 0, maxPerFamily: 2 },
+    settings: { budgetMs: 2000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 20, popularReuseMs: 0, maxPerFamily: 2, shadowBudgetMs: 250, shadowMaxInFlight: 4 },
   };
   server = createServer({ logger, services: [rankerService(deps)] });
   address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { defaultAddress, duration, integer, loadConfig, text } from '@aisle/config';
+import { bool, defaultAddress, duration, integer, loadConfig, text } from '@aisle/config';
 
 /**
  * The blend learned on OR-temporal-v1's validation window (2011-10-10 to 2011-11-09) by
@@ -34,6 +34,20 @@ export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
       AISLE_EXPERIMENTS_FILE: text(''),
       /** How often the experiments file is checked for changes. */
       AISLE_EXPERIMENTS_POLL: duration(5_000, { min: 100, max: 3_600_000 }),
+      /** Log every served slate (and shadow slate) to the feature service's slate log. */
+      AISLE_SLATE_LOG: bool(true),
+      /** Slates waiting to be sent at most; beyond it new ones are dropped (aisle.slates.dropped). */
+      AISLE_SLATE_LOG_QUEUE: integer(10_000, { min: 1, max: 1_000_000 }),
+      /** Slates per AppendSlates call. */
+      AISLE_SLATE_LOG_BATCH: integer(200, { min: 1, max: 1000 }),
+      /** How often queued slates are sent. */
+      AISLE_SLATE_LOG_INTERVAL: duration(1_000, { min: 10, max: 60_000 }),
+      /** Best candidates kept per logged slate, with their per-source signals. */
+      AISLE_SLATE_LOG_CANDIDATES: integer(50, { min: 0, max: 500 }),
+      /** Budget of one shadow scoring, which runs after the answer has gone. */
+      AISLE_SHADOW_BUDGET: duration(250, { min: 10, max: 60_000 }),
+      /** Shadow scorings running at once at most; a sampled request beyond it skips its shadow. */
+      AISLE_SHADOW_MAX_INFLIGHT: integer(8, { min: 1, max: 1000 }),
       /** How often the registry is asked for a new production blend (as the model services poll theirs). */
       AISLE_MODEL_POLL_INTERVAL: duration(30_000, { min: 0, max: 3_600_000 }),
     },

@@ -10,6 +10,7 @@ import { features } from '@aisle/contracts';
 import { keepPopularWarm, PopularCache } from './adapters/popular-cache';
 import { ProductCache } from './adapters/product-cache';
 import { ExperimentsFile } from './experiments/experiments-file';
+import { SlateLog } from './adapters/slate-log';
 import { loadRankerConfig } from './config';
 import { rankerService } from './server';
 
@@ -37,8 +38,16 @@ runMain(logger, async () => {
   );
   const experiments = config.AISLE_EXPERIMENTS_FILE ? new ExperimentsFile(config.AISLE_EXPERIMENTS_FILE, logger) : undefined;
   experiments?.watch(config.AISLE_EXPERIMENTS_POLL);
+  const slateLog = config.AISLE_SLATE_LOG
+    ? new SlateLog(
+        (batch, deadline) => downstreams.appendSlates(batch, deadline),
+        { capacity: config.AISLE_SLATE_LOG_QUEUE, batchSize: config.AISLE_SLATE_LOG_BATCH, flushIntervalMs: config.AISLE_SLATE_LOG_INTERVAL, callTimeoutMs: 5_000 },
+        logger,
+      )
+    : undefined;
   const deps = {
     downstreams,
+    slateLog: slateLog && { log: slateLog, candidates: config.AISLE_SLATE_LOG_CANDIDATES },
     experiments: experiments && (() => experiments.current()),
     popularCache,
     productCache: new ProductCache(config.AISLE_RANK_PRODUCT_CACHE_ENTRIES, config.AISLE_RANK_PRODUCT_CACHE_TTL),
@@ -49,10 +58,13 @@ runMain(logger, async () => {
       mergeReserveMs: config.AISLE_RANK_MERGE_RESERVE,
       popularReuseMs: config.AISLE_RANK_POPULAR_REUSE,
       maxPerFamily: config.AISLE_RANK_MAX_PER_FAMILY,
+      shadowBudgetMs: config.AISLE_SHADOW_BUDGET,
+      shadowMaxInFlight: config.AISLE_SHADOW_MAX_INFLIGHT,
     },
   };
-  await startService({ logger, settings, services: [rankerService(deps)], onStopped: () => {
+  await startService({ logger, settings, services: [rankerService(deps)], onStopped: async () => {
       stopWarming();
+      await slateLog?.stop(2_000);
       void blend.stop();
       experiments?.stop();
       registry?.close();

@@ -1,6 +1,6 @@
 // The ranker's view of the three services behind it: one grpc-js client each (created once, reused
 // by every call), every call bounded by an absolute deadline and cancelled with the caller's call.
-import { affinity, copurchase, features } from '@aisle/contracts';
+import { affinity, copurchase, features, slates } from '@aisle/contracts';
 import { createClient, unaryCall } from '@aisle/grpc-kit';
 
 export interface CallBound {
@@ -15,6 +15,7 @@ export interface Downstreams {
   copurchaseCandidates(request: copurchase.CandidatesRequest, bound: CallBound): Promise<copurchase.CandidatesResponse>;
   copurchaseScore(request: copurchase.ScoreRequest, bound: CallBound): Promise<copurchase.ScoreResponse>;
   affinityScore(request: affinity.ScoreRequest, bound: CallBound): Promise<affinity.ScoreResponse>;
+  appendSlates(batch: slates.Slate[], deadline: number): Promise<slates.AppendSlatesResponse>;
   close(): void;
 }
 
@@ -38,6 +39,8 @@ export function grpcDownstreams(addresses: DownstreamAddresses): Downstreams {
     service: 'aisle.affinity.v1.AffinityService',
     idempotentMethods: ['Score'],
   });
+  // Idempotent by slate id, so a retried AppendSlates stores each slate once.
+  const slateClient = createClient(slates.SlateLogServiceClient, addresses.features, { service: 'aisle.features.v1.SlateLogService', idempotentMethods: ['AppendSlates'] });
   return {
     userContext: (userId, bound) => unaryCall(featureClient, featureClient.getUserContext, { userId, recentLimit: 50 }, bound),
     popular: (request, bound) => unaryCall(featureClient, featureClient.popular, request, bound),
@@ -45,7 +48,9 @@ export function grpcDownstreams(addresses: DownstreamAddresses): Downstreams {
     copurchaseCandidates: (request, bound) => unaryCall(copurchaseClient, copurchaseClient.candidates, request, bound),
     copurchaseScore: (request, bound) => unaryCall(copurchaseClient, copurchaseClient.score, request, bound),
     affinityScore: (request, bound) => unaryCall(affinityClient, affinityClient.score, request, bound),
+    appendSlates: (batch, deadline) => unaryCall(slateClient, slateClient.appendSlates, { slates: batch }, { deadline }),
     close: () => {
+      slateClient.close();
       featureClient.close();
       copurchaseClient.close();
       affinityClient.close();

@@ -99,3 +99,39 @@ describe('ExperimentsFile', () => {
     expect(() => new ExperimentsFile(file, logger)).toThrow();
   });
 });
+
+describe('variant models and the shadow variant', () => {
+  const document = (experiment: Record<string, unknown>) => JSON.stringify({ experiments: [{ name: 'models-test', variants: [{ name: 'control', share: 0.5 }], ...experiment }] });
+
+  it("carries a variant's pinned model versions and the experiment's shadow into the assignment", () => {
+    const [experiment] = parseExperiments(
+      JSON.stringify({
+        experiments: [
+          {
+            name: 'new-affinity',
+            variants: [{ name: 'treatment', share: 1, models: { affinity: 'affinity-2011-11-09-abc' } }],
+            shadow: { name: 'shadow-copurchase', sample: 0.25, models: { copurchase: 'copurchase@20261205T0035-96720dbbf6f0' }, blend: { ...DEFAULT_BLEND, copurchase: 0.6 } },
+          },
+        ],
+      }),
+    );
+    expect(assign([experiment!], 'any-user', 0)).toMatchObject({
+      experiment: 'new-affinity',
+      variant: 'treatment',
+      models: { affinity: 'affinity-2011-11-09-abc' },
+      shadow: { name: 'shadow-copurchase', sample: 0.25, models: { copurchase: 'copurchase@20261205T0035-96720dbbf6f0' } },
+    });
+  });
+
+  it.each([
+    [{ variants: [{ name: 'v', share: 1, models: { ranker: 'x' } }] }, 'experiments[0].variants[0].models.ranker'],
+    [{ variants: [{ name: 'v', share: 1, models: { affinity: '' } }] }, 'experiments[0].variants[0].models.affinity'],
+    [{ variants: [{ name: 'v', share: 1, models: ['affinity'] }] }, 'experiments[0].variants[0].models'],
+    [{ shadow: { name: 'control', sample: 0.1, blend: DEFAULT_BLEND } }, 'experiments[0].shadow.name'],
+    [{ shadow: { name: 's', sample: 1.5, blend: DEFAULT_BLEND } }, 'experiments[0].shadow.sample'],
+    [{ shadow: { name: 's', sample: 0.5 } }, 'experiments[0].shadow'],
+    [{ shadow: { name: 's', sample: 0.5, models: { affinity: 'bad version!' } } }, 'experiments[0].shadow.models.affinity'],
+  ])('rejects %j, naming %s', (experiment, where) => {
+    expect(() => parseExperiments(document(experiment))).toThrow(where);
+  });
+});

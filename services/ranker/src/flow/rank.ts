@@ -1,14 +1,16 @@
 // One Rank call: user context → candidates (parallel) → scores (parallel) → blend → page. Every
 // stage runs under its own budget inside the call's deadline, and a source that fails or is late is
 // reported and left out: only bad input (checked before this) is an error.
-import { common, features, type affinity } from '@aisle/contracts';
+import { randomUUID } from 'node:crypto';
+import { common, features, type affinity, type copurchase, type slates } from '@aisle/contracts';
 import { annotateActiveSpan, ATTR, hashUserId, meter, PER } from '@aisle/telemetry';
 import type { CallBound, Downstreams } from '../adapters/downstream';
 import { PopularCache } from '../adapters/popular-cache';
 import type { ProductCache } from '../adapters/product-cache';
 import { callSource, skipped, toSourceStatus, type SourceOutcome } from '../adapters/source-call';
 import { breakdown, CANDIDATE_SOURCES, selectTopK, total, type BlendWeights, type CandidateSignals, type ScoredCandidate } from '@aisle/ranking';
-import { assign, type Assignment, type Experiment } from '../experiments/experiments';
+import { assign, type Assignment, type Experiment, type VariantModels } from '../experiments/experiments';
+import type { SlateLog } from '../adapters/slate-log';
 import { buildPool, seedsFrom } from './candidates';
 
 export interface RankInput {
@@ -30,6 +32,10 @@ export interface RankSettings {
   /** Popularity lists fetched at most this long ago are used without a call (0 = always call). */
   popularReuseMs: number;
   maxPerFamily: number;
+  /** Budget of one shadow scoring (after the answer has gone). */
+  shadowBudgetMs: number;
+  /** Shadow scorings running at once at most; beyond it a sampled request skips its shadow. */
+  shadowMaxInFlight: number;
 }
 
 export interface Blend {
@@ -45,6 +51,8 @@ export interface RankDependencies {
   blend: () => Blend;
   /** The experiments in force (none when absent). */
   experiments?: () => readonly Experiment[];
+  /** Where served and shadow slates go, keeping the best `candidates` of each (no logging when absent). */
+  slateLog?: { log: Pick<SlateLog, 'offer'>; candidates: number };
   settings: RankSettings;
 }
 
@@ -78,7 +86,7 @@ const featureAge = meter.createHistogram('aisle.rank.feature_age', {
 });
 
 export async function rank(input: RankInput, call: { deadline: number; signal: AbortSignal }, deps: RankDependencies): Promise<RankResult> {
-  const { downstreams, settings } = deps;
+  const { settings } = deps;
   const deadline = Math.min(call.deadline, Date.now() + settings.budgetMs);
   const bound = (stageMs: number): CallBound => ({ deadline: Math.min(deadline - settings.mergeReserveMs, Date.now() + stageMs), signal: call.signal });
   const timings: RankResult['timings'] = [];
@@ -91,115 +99,285 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     }
   };
 
-  // Stage 1: who is this user?
-  const user = await timed('user_context', () => callSource(() => downstreams.userContext(input.userId, bound(settings.stageBudgetMs.userContext))));
-  const context = user.value;
-  const known = context?.known === true;
-  const recent = context?.recent ?? [];
-  const bought = context?.products ?? [];
-  const nowUnixMs = input.timeUnixMs || context?.profile?.lastSeenUnixMs || Date.now();
-  const seeds = seedsFrom(recent, 20);
+  // Stage 1: who is this user? The experiment's variant decides which models score and blend.
+  const user = await timed('user_context', () => callSource(() => deps.downstreams.userContext(input.userId, bound(settings.stageBudgetMs.userContext))));
+  const who = userStage(input, user);
+  const assignment = deps.experiments ? assign(deps.experiments(), input.userId, Date.now()) : undefined;
+  const models = assignment?.models ?? {};
 
-  // Stage 2: candidates from co-purchase and popularity, in parallel.
-  const [neighbours, popular] = await timed('candidates', () =>
-    Promise.all([
-      seeds.length > 0
-        ? callSource(() => downstreams.copurchaseCandidates({ seeds, limit: 200, excludeProductIds: [...input.exclude].slice(0, 1000) }, bound(settings.stageBudgetMs.candidates)))
-        : Promise.resolve(skipped<never>(known ? 'no recent purchases' : 'unknown user')),
-      popularLists(input.country, deps, bound(settings.stageBudgetMs.candidates)),
-    ]),
-  );
-
-  const pool = buildPool({
-    copurchase: neighbours.value?.candidates ?? [],
-    bought,
-    popularGlobal: popular.value?.global ?? [],
-    popularCountry: popular.value?.country ?? [],
-    nowUnixMs,
-    includeBought: !input.excludePurchased,
-    limits: { repeat: 100, popular: 100, country: 50, pool: 500 },
-  });
-  const candidateIds = [...pool.keys()];
-
-  // Stage 3: affinity and co-purchase scores, and catalogue facts, in parallel.
-  const needCopurchaseScore = candidateIds.filter((id) => !(pool.get(id)!.sources.has('copurchase')));
-  const boughtById = new Map(bought.map((stats) => [stats.productId, stats]));
-  const scoresBound = bound(settings.stageBudgetMs.scores);
-  const [affinityScores, copurchaseScores, catalog] = await timed('scores', () =>
-    Promise.all([
-      candidateIds.length > 0
-        ? callSource(() =>
-            downstreams.affinityScore(
-              {
-                user: known ? context?.profile : undefined,
-                history: candidateIds.flatMap((id) => (boughtById.has(id) ? [boughtById.get(id)!] : [])),
-                candidateIds,
-                context: { country: input.country || context?.profile?.country || '', timeUnixMs: nowUnixMs },
-                explainTop: input.explain ? 3 : 0,
-              },
-              scoresBound,
-            ),
-          )
-        : Promise.resolve(skipped<affinity.ScoreResponse>('no candidates')),
-      seeds.length > 0 && needCopurchaseScore.length > 0
-        ? callSource(() => downstreams.copurchaseScore({ seeds, candidateIds: needCopurchaseScore.slice(0, 1000) }, scoresBound))
-        : Promise.resolve(skipped<never>('nothing to score')),
-      candidateIds.length > 0 ? catalogFacts(candidateIds, deps, scoresBound) : Promise.resolve(skipped<features.Product[]>('no candidates')),
-    ]),
-  );
+  // Stages 2 and 3: candidates (parallel), then scores and catalogue facts (parallel).
+  const gathered = await gather(input, who, models, deps, bound, timed);
 
   // Merge.
   const mergeStarted = performance.now();
-  const explanations = new Map<string, affinity.FeatureContribution[]>();
-  for (const score of affinityScores.value?.scores ?? []) {
-    const signals = pool.get(score.productId);
-    if (signals) signals.affinity = score.probability;
-    explanations.set(score.productId, score.contributions);
-  }
-  for (const score of copurchaseScores.value?.scores ?? []) {
-    const signals = pool.get(score.productId);
-    if (signals) signals.copurchase = Math.max(signals.copurchase, score.score);
-  }
-  const productsById = new Map((catalog.value ?? []).map((product) => [product.productId, product]));
-  const unavailable = new Set([...productsById.values()].filter((product) => !product.isProduct || !product.inStock).map((product) => product.productId));
-  // An experiment's variant may blend with its own weights; the control serves production's.
-  const assignment = deps.experiments ? assign(deps.experiments(), input.userId, Date.now()) : undefined;
   const production = deps.blend();
   const blend: Blend = assignment?.blend ? { weights: assignment.blend, version: `${assignment.experiment}/${assignment.variant}` } : production;
-  const scored: ScoredCandidate[] = [...pool.values()].map((signals) => {
-    const parts = breakdown(signals, blend.weights);
-    return { signals, parts, score: total(parts), description: productsById.get(signals.productId)?.description ?? '' };
-  });
-  const exclude = input.excludePurchased ? new Set([...input.exclude, ...boughtById.keys()]) : input.exclude;
-  const page = selectTopK(scored, { k: input.k, exclude, unavailable, maxPerFamily: settings.maxPerFamily });
+  const merged = merge(input, who, gathered, blend, settings);
   timings.push({ stage: 'merge', ms: Math.round((performance.now() - mergeStarted) * 1000) / 1000 });
 
   const outcomes: [string, SourceOutcome<unknown>][] = [
     ['features', user],
-    ['copurchase', mergeOutcomes(neighbours, copurchaseScores)],
-    ['popular', popular],
-    ['affinity', affinityScores],
-    ['catalog', catalog],
+    ['copurchase', mergeOutcomes(gathered.neighbours, gathered.copurchaseScores)],
+    ['popular', gathered.popular],
+    ['affinity', gathered.affinityScores],
+    ['catalog', gathered.catalog],
   ];
+  const usedModels = modelsOf(gathered, blend);
+  const featureAgeMs = who.known ? (who.context?.featureAgeMs ?? 0) : 0;
+  recordTelemetry({ input, known: who.known, pool: merged.pool, outcomes, models: usedModels, featureAgeMs, assignment });
 
-  const models: common.ModelVersion[] = [];
-  const copurchaseModel = neighbours.value?.model ?? copurchaseScores.value?.model;
-  if (copurchaseModel) models.push(copurchaseModel);
-  if (affinityScores.value?.model) models.push(affinityScores.value.model);
-  models.push({ model: 'blend', version: blend.version || 'default' });
-  const featureAgeMs = known ? (context?.featureAgeMs ?? 0) : 0;
-  recordTelemetry({ input, known, pool, outcomes, models, featureAgeMs, assignment });
+  if (deps.slateLog) {
+    const requestId = randomUUID();
+    const slate = (variant: string, shadow: boolean, page: ScoredCandidate[], scored: ScoredCandidate[], slateModels: common.ModelVersion[]) =>
+      slateOf({ requestId, slateId: shadow ? `${requestId}:shadow` : requestId, input, who, experiment: assignment?.experiment ?? '', variant, shadow, page, scored, models: slateModels, keep: deps.slateLog!.candidates });
+    deps.slateLog.log.offer(slate(assignment?.variant ?? '', false, merged.page, merged.scored, usedModels));
+    const shadow = assignment?.shadow;
+    if (shadow && shadow.sample > 0 && Math.random() < shadow.sample) {
+      // After the answer has gone: the shadow shares this call's gathered results and re-asks only
+      // what its own model versions change, under its own budget, and can only fail itself.
+      setImmediate(() =>
+        runShadow(deps, async (signal) => {
+          const shadowDeadline = Date.now() + settings.shadowBudgetMs;
+          const shadowBound = (stageMs: number): CallBound => ({ deadline: Math.min(shadowDeadline, Date.now() + stageMs), signal });
+          const shadowModels = { ...models, ...shadow.models };
+          const again = await gather(input, who, shadowModels, deps, shadowBound, (_stage, work) => work(), { models, gathered });
+          const shadowBlend: Blend = shadow.blend ? { weights: shadow.blend, version: `${assignment!.experiment}/${shadow.name}` } : blend;
+          const result = merge(input, who, again, shadowBlend, settings);
+          deps.slateLog!.log.offer(slate(shadow.name, true, result.page, result.scored, modelsOf(again, shadowBlend)));
+          return [again.neighbours, again.copurchaseScores, again.affinityScores].every((outcome) => outcome.state === 'OK' || outcome.state === 'SKIPPED');
+        }),
+      );
+    }
+  }
 
   return {
-    items: page.map((candidate) => ({ candidate, explanations: explanations.get(candidate.signals.productId) ?? [] })),
+    items: merged.page.map((candidate) => ({ candidate, explanations: gathered.explanations.get(candidate.signals.productId) ?? [] })),
     sources: outcomes.map(([source, outcome]) => toSourceStatus(source, outcome)),
-    models,
-    coldStart: !known,
+    models: usedModels,
+    coldStart: !who.known,
     featureAgeMs,
     timings,
     experiment: assignment?.experiment ?? '',
     variant: assignment?.variant ?? '',
   };
+}
+
+interface UserStage {
+  context: features.GetUserContextResponse | undefined;
+  known: boolean;
+  bought: common.UserProductStats[];
+  boughtById: Map<string, common.UserProductStats>;
+  nowUnixMs: number;
+  seeds: common.ProductRef[];
+}
+
+function userStage(input: RankInput, user: SourceOutcome<features.GetUserContextResponse>): UserStage {
+  const context = user.value;
+  const bought = context?.products ?? [];
+  return {
+    context,
+    known: context?.known === true,
+    bought,
+    boughtById: new Map(bought.map((stats) => [stats.productId, stats])),
+    nowUnixMs: input.timeUnixMs || context?.profile?.lastSeenUnixMs || Date.now(),
+    seeds: seedsFrom(context?.recent ?? [], 20),
+  };
+}
+
+/** What stages 2 and 3 returned for one set of model versions. */
+interface Gathered {
+  neighbours: SourceOutcome<copurchase.CandidatesResponse>;
+  popular: SourceOutcome<PopularLists>;
+  candidateIds: string[];
+  affinityScores: SourceOutcome<affinity.ScoreResponse>;
+  copurchaseScores: SourceOutcome<copurchase.ScoreResponse>;
+  catalog: SourceOutcome<features.Product[]>;
+  explanations: Map<string, affinity.FeatureContribution[]>;
+}
+
+type Timed = <T>(stage: string, work: () => Promise<T>) => Promise<T>;
+
+/**
+ * Candidates, then scores and catalogue facts. With `reuse` (a shadow), what the other model versions
+ * already answered is taken as it is: only the calls whose model version differs are made again.
+ */
+async function gather(
+  input: RankInput,
+  who: UserStage,
+  models: VariantModels,
+  deps: RankDependencies,
+  bound: (stageMs: number) => CallBound,
+  timed: Timed,
+  reuse?: { models: VariantModels; gathered: Gathered },
+): Promise<Gathered> {
+  const { settings, downstreams } = deps;
+  const { known, seeds } = who;
+  const sameCopurchase = reuse !== undefined && (reuse.models.copurchase ?? '') === (models.copurchase ?? '');
+  const sameAffinity = reuse !== undefined && (reuse.models.affinity ?? '') === (models.affinity ?? '');
+  const [neighbours, popular] = await timed('candidates', () =>
+    Promise.all([
+      sameCopurchase
+        ? Promise.resolve(reuse.gathered.neighbours)
+        : seeds.length > 0
+          ? callSource(() =>
+              downstreams.copurchaseCandidates({ seeds, limit: 200, excludeProductIds: [...input.exclude].slice(0, 1000), modelVersion: models.copurchase ?? '' }, bound(settings.stageBudgetMs.candidates)),
+            )
+          : Promise.resolve(skipped<never>(known ? 'no recent purchases' : 'unknown user')),
+      reuse ? Promise.resolve(reuse.gathered.popular) : popularLists(input.country, deps, bound(settings.stageBudgetMs.candidates)),
+    ]),
+  );
+  const candidateIds = [...buildPool(poolInputs(input, who, neighbours, popular)).keys()];
+  const samePool = sameCopurchase; // the pool depends only on the co-purchase neighbours and popularity
+
+  const neighbourIds = new Set((neighbours.value?.candidates ?? []).map((candidate) => candidate.productId));
+  const needCopurchaseScore = candidateIds.filter((id) => !neighbourIds.has(id));
+  const scoresBound = bound(settings.stageBudgetMs.scores);
+  const [affinityScores, copurchaseScores, catalog] = await timed('scores', () =>
+    Promise.all([
+      sameAffinity && samePool
+        ? Promise.resolve(reuse.gathered.affinityScores)
+        : candidateIds.length > 0
+          ? callSource(() =>
+              downstreams.affinityScore(
+                {
+                  user: known ? who.context?.profile : undefined,
+                  history: candidateIds.flatMap((id) => (who.boughtById.has(id) ? [who.boughtById.get(id)!] : [])),
+                  candidateIds,
+                  context: { country: input.country || who.context?.profile?.country || '', timeUnixMs: who.nowUnixMs },
+                  explainTop: input.explain && !reuse ? 3 : 0,
+                  modelVersion: models.affinity ?? '',
+                },
+                scoresBound,
+              ),
+            )
+          : Promise.resolve(skipped<affinity.ScoreResponse>('no candidates')),
+      sameCopurchase && samePool
+        ? Promise.resolve(reuse.gathered.copurchaseScores)
+        : seeds.length > 0 && needCopurchaseScore.length > 0
+          ? callSource(() => downstreams.copurchaseScore({ seeds, candidateIds: needCopurchaseScore.slice(0, 1000), modelVersion: models.copurchase ?? '' }, scoresBound))
+          : Promise.resolve(skipped<never>('nothing to score')),
+      samePool ? Promise.resolve(reuse.gathered.catalog) : candidateIds.length > 0 ? catalogFacts(candidateIds, deps, scoresBound) : Promise.resolve(skipped<features.Product[]>('no candidates')),
+    ]),
+  );
+  const explanations = new Map<string, affinity.FeatureContribution[]>();
+  for (const score of affinityScores.value?.scores ?? []) explanations.set(score.productId, score.contributions);
+  return { neighbours, popular, candidateIds, affinityScores, copurchaseScores, catalog, explanations };
+}
+
+function poolInputs(input: RankInput, who: UserStage, neighbours: SourceOutcome<copurchase.CandidatesResponse>, popular: SourceOutcome<PopularLists>) {
+  return {
+    copurchase: neighbours.value?.candidates ?? [],
+    bought: who.bought,
+    popularGlobal: popular.value?.global ?? [],
+    popularCountry: popular.value?.country ?? [],
+    nowUnixMs: who.nowUnixMs,
+    includeBought: !input.excludePurchased,
+    limits: { repeat: 100, popular: 100, country: 50, pool: 500 },
+  };
+}
+
+/** A fresh pool with the gathered scores, blended and cut to the page. */
+function merge(input: RankInput, who: UserStage, gathered: Gathered, blend: Blend, settings: RankSettings) {
+  const pool = buildPool(poolInputs(input, who, gathered.neighbours, gathered.popular));
+  for (const score of gathered.affinityScores.value?.scores ?? []) {
+    const signals = pool.get(score.productId);
+    if (signals) signals.affinity = score.probability;
+  }
+  for (const score of gathered.copurchaseScores.value?.scores ?? []) {
+    const signals = pool.get(score.productId);
+    if (signals) signals.copurchase = Math.max(signals.copurchase, score.score);
+  }
+  const productsById = new Map((gathered.catalog.value ?? []).map((product) => [product.productId, product]));
+  const unavailable = new Set([...productsById.values()].filter((product) => !product.isProduct || !product.inStock).map((product) => product.productId));
+  const scored: ScoredCandidate[] = [...pool.values()].map((signals) => {
+    const parts = breakdown(signals, blend.weights);
+    return { signals, parts, score: total(parts), description: productsById.get(signals.productId)?.description ?? '' };
+  });
+  const exclude = input.excludePurchased ? new Set([...input.exclude, ...who.boughtById.keys()]) : input.exclude;
+  const page = selectTopK(scored, { k: input.k, exclude, unavailable, maxPerFamily: settings.maxPerFamily });
+  return { pool, scored, page };
+}
+
+function modelsOf(gathered: Gathered, blend: Blend): common.ModelVersion[] {
+  const models: common.ModelVersion[] = [];
+  const copurchaseModel = gathered.neighbours.value?.model ?? gathered.copurchaseScores.value?.model;
+  if (copurchaseModel) models.push(copurchaseModel);
+  if (gathered.affinityScores.value?.model) models.push(gathered.affinityScores.value.model);
+  models.push({ model: 'blend', version: blend.version || 'default' });
+  return models;
+}
+
+interface SlateParts {
+  requestId: string;
+  slateId: string;
+  input: RankInput;
+  who: UserStage;
+  experiment: string;
+  variant: string;
+  shadow: boolean;
+  page: ScoredCandidate[];
+  scored: ScoredCandidate[];
+  models: common.ModelVersion[];
+  /** Best candidates kept with their signals. */
+  keep: number;
+}
+
+/** The slate as logged: hashed user, context, the best candidates' raw signals, the page. */
+function slateOf(parts: SlateParts): slates.Slate {
+  const best = parts.scored.length <= parts.keep ? [...parts.scored] : [...parts.scored].sort((a, b) => b.score - a.score).slice(0, parts.keep);
+  best.sort((a, b) => b.score - a.score);
+  return {
+    slateId: parts.slateId,
+    requestId: parts.requestId,
+    userHash: hashUserId(parts.input.userId),
+    context: { country: parts.input.country, timeUnixMs: parts.who.nowUnixMs },
+    servedUnixMs: Date.now(),
+    experiment: parts.experiment,
+    variant: parts.variant,
+    shadow: parts.shadow,
+    models: parts.models,
+    candidates: best.map(({ signals, score }) => ({
+      productId: signals.productId,
+      score,
+      copurchase: signals.copurchase,
+      affinity: signals.affinity,
+      popularity: signals.popularity,
+      repeat: signals.repeat,
+      context: signals.context,
+      sources: [...signals.sources].sort(),
+    })),
+    served: parts.page.map((candidate) => candidate.signals.productId),
+    k: parts.input.k,
+  };
+}
+
+const shadowRuns = meter.createCounter('aisle.shadow.runs', { description: 'Shadow variant scorings, by outcome (ok, degraded, late, failed, busy)' });
+let shadowsInFlight = 0;
+
+/** Runs one shadow scoring if there is room; it can neither throw nor hold its slot past its budget. */
+function runShadow(deps: RankDependencies, work: (signal: AbortSignal) => Promise<boolean>): void {
+  if (shadowsInFlight >= deps.settings.shadowMaxInFlight) {
+    shadowRuns.add(1, { outcome: 'busy' });
+    return;
+  }
+  shadowsInFlight++;
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      resolve('late');
+    }, deps.settings.shadowBudgetMs + 50);
+  });
+  void Promise.race([Promise.resolve().then(() => work(abort.signal)), late])
+    .then(
+      (outcome) => shadowRuns.add(1, { outcome: outcome === 'late' ? 'late' : outcome ? 'ok' : 'degraded' }),
+      () => shadowRuns.add(1, { outcome: 'failed' }),
+    )
+    .finally(() => {
+      clearTimeout(timer);
+      shadowsInFlight--;
+    });
 }
 
 /** Co-purchase is one source with two calls: report the worse of the two. */
