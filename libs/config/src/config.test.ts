@@ -23,6 +23,7 @@ describe('loadConfig', () => {
   it('parses values with units and lists', () => {
     const config = loadConfig(shape, { AISLE_PORT: '0', AISLE_BUDGET: '2s', AISLE_STORE: 'cassandra', AISLE_HOSTS: 'a, b', AISLE_TLS: 'yes' });
     expect(config).toEqual({ AISLE_PORT: 0, AISLE_BUDGET: 2000, AISLE_STORE: 'cassandra', AISLE_HOSTS: ['a', 'b'], AISLE_TLS: true });
+    expect(loadConfig(shape, { AISLE_BUDGET: '30d' }).AISLE_BUDGET).toBe(30 * 86_400_000);
   });
 
   it('names every bad variable at once', () => {
@@ -36,7 +37,7 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems;
     expect(problems).toEqual([
       'AISLE_PORT must be between 0 and 65535, got 70000',
-      'AISLE_BUDGET must be a duration such as 250ms, 2s or 5m, got "soon"',
+      'AISLE_BUDGET must be a duration such as 250ms, 2s, 5m or 30d, got "soon"',
       'AISLE_STORE must be one of sqlite, cassandra, got "mysql"',
       'AISLE_REQUIRED is required',
     ]);

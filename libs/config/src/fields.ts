@@ -37,11 +37,11 @@ export function port(fallback?: number): Field<number> {
 
 /** A duration in milliseconds, written as a number of ms or with a unit: "250ms", "2s", "5m". */
 export function duration(fallback?: number, opts: { min?: number; max?: number } = {}): Field<number> {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   return (raw) =>
     orDefault(raw, fallback, (value) => {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-      if (!match) throw new Error(`must be a duration such as 250ms, 2s or 5m, got "${value}"`);
+      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value);
+      if (!match) throw new Error(`must be a duration such as 250ms, 2s, 5m or 30d, got "${value}"`);
       const ms = Number(match[1]) * units[match[2] ?? 'ms']!;
       if (opts.min !== undefined && ms < opts.min) throw new Error(`must be at least ${opts.min}ms, got ${ms}ms`);
       if (opts.max !== undefined && ms > opts.max) throw new Error(`must be at most ${opts.max}ms, got ${ms}ms`);
