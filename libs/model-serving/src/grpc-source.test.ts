@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
+import { status } from '@grpc/grpc-js';
 import { registry } from '@aisle/contracts';
-import { createClient, createServer, NotFoundError, service, type AisleServer } from '@aisle/grpc-kit';
+import { createClient, createServer, InvalidArgumentError, NotFoundError, service, UnavailableError, type AisleServer } from '@aisle/grpc-kit';
 import { createLogger } from '@aisle/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcModelSource, sha256Hex } from './index';
@@ -24,7 +25,11 @@ beforeAll(async () => {
         rollbackModel: unused,
         getModelVersion: async (request) => {
           if (request.model !== 'copurchase') throw new NotFoundError(`no production version of ${request.model}`);
-          return { info: { id: { model: 'copurchase', version: 'v7' }, checksum: sha256Hex(artifact), stage: 'production', createdUnixMs: 1, trainStartUnixMs: 0, trainEndUnixMs: 0, trainingRows: 5, inputHash: '', codeVersion: '', parameters: {}, metrics: {}, loadedUnixMs: 0 } };
+          if (request.version.length > 64) throw new InvalidArgumentError('version', 'must be at most 64 characters');
+          if (request.version === 'down') throw new UnavailableError('store unavailable');
+          const version = request.version || 'v7';
+          if (version !== 'v7' && version !== 'v6') throw new NotFoundError(`model copurchase has no version ${version}`);
+          return { info: { id: { model: 'copurchase', version }, checksum: sha256Hex(artifact), stage: version === 'v7' ? 'production' : 'candidate', createdUnixMs: 1, trainStartUnixMs: 0, trainEndUnixMs: 0, trainingRows: 5, inputHash: '', codeVersion: '', parameters: {}, metrics: {}, loadedUnixMs: 0 } };
         },
         fetchArtifact: async function* (request) {
           const size = 4096;
@@ -56,5 +61,14 @@ describe('grpcModelSource', () => {
     const source = grpcModelSource(client);
     expect(await source.production('affinity')).toBeUndefined();
     await expect(source.fetch('copurchase', 'broken')).rejects.toThrow(/out of order/);
+  });
+
+  it('describes any registered version: NOT_FOUND or a malformed version id is no such version, other failures are errors', async () => {
+    const source = grpcModelSource(client);
+    expect(await source.version('copurchase', 'v6')).toMatchObject({ id: { model: 'copurchase', version: 'v6' }, stage: 'candidate' });
+    expect(await source.version('copurchase', 'v5')).toBeUndefined();
+    expect(await source.version('copurchase', 'x'.repeat(65))).toBeUndefined();
+    expect(await source.version('copurchase', '')).toBeUndefined();
+    await expect(source.version('copurchase', 'down')).rejects.toMatchObject({ code: status.UNAVAILABLE });
   });
 });

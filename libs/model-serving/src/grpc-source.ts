@@ -3,16 +3,31 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { registry } from '@aisle/contracts';
 import { isServiceError, unaryCall } from '@aisle/grpc-kit';
-import type { ModelSource, ModelVersionInfo } from './source';
+import type { ModelVersionInfo, VersionedModelSource } from './source';
 
 export interface GrpcModelSourceOptions {
   /** Deadline of each registry call (default 10 s; an artifact fetch gets 6× this). */
   timeoutMs?: number;
 }
 
-export function grpcModelSource(client: registry.ModelRegistryServiceClient, options: GrpcModelSourceOptions = {}): ModelSource {
+export function grpcModelSource(client: registry.ModelRegistryServiceClient, options: GrpcModelSourceOptions = {}): VersionedModelSource {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return {
+    async version(model: string, version: string): Promise<ModelVersionInfo | undefined> {
+      // "" would ask for production: a caller that means production calls `production`.
+      if (version === '') return undefined;
+      try {
+        const response = await unaryCall(client, client.getModelVersion, { model, version }, { deadline: Date.now() + timeoutMs });
+        return response.info;
+      } catch (error) {
+        if (isServiceError(error)) {
+          if (error.code === status.NOT_FOUND) return undefined;
+          // A version id the registry refuses as malformed (e.g. too long) is one it cannot hold.
+          if (error.code === status.INVALID_ARGUMENT && error.metadata.get('x-invalid-field')[0] === 'version') return undefined;
+        }
+        throw error;
+      }
+    },
     async production(model: string): Promise<ModelVersionInfo | undefined> {
       try {
         const response = await unaryCall(client, client.getModelVersion, { model, version: '' }, { deadline: Date.now() + timeoutMs });

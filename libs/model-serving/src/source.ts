@@ -13,3 +13,9 @@ export interface ModelSource {
   /** The whole artifact of one version (the caller verifies its checksum). */
   fetch(model: string, version: string): Promise<Uint8Array>;
 }
+
+/** A ModelSource that can also describe any registered version, not only production (`ModelVersions`). */
+export interface VersionedModelSource extends ModelSource {
+  /** Metadata of `model@version`, or undefined when the registry has no such version. */
+  version(model: string, version: string): Promise<ModelVersionInfo | undefined>;
+}

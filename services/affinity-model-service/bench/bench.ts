@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { affinity, type common } from '@aisle/contracts';
 import { createClient, createServer, unaryCall } from '@aisle/grpc-kit';
-import { HotSwapModel } from '@aisle/model-serving';
+import { HotSwapModel, ModelVersions } from '@aisle/model-serving';
 import { cutToMs, evaluate, itemKnn, loadRetailLines, popular, recentPopular, repeat, temporalSplit, type CleanLine, type Evaluation } from '@aisle/retail-data';
 import { createLogger } from '@aisle/telemetry';
 import { Writable } from 'node:stream';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     const state = states.get(user)!;
     const candidateIds = generator.candidates(user, state.history, new Set()).slice(0, 500);
     const history: common.UserProductStats[] = [...state.history.values()];
-    return { user: { userId: user, ...state.profile }, history, candidateIds, context: { country: state.profile.country, timeUnixMs: cutMs + DAY_MS / 2 }, explainTop: 0 };
+    return { user: { userId: user, ...state.profile }, history, candidateIds, context: { country: state.profile.country, timeUnixMs: cutMs + DAY_MS / 2 }, explainTop: 0, modelVersion: '' };
   });
   if (requests.some((r) => r.candidateIds.length !== 500)) throw new Error('a request has fewer than 500 candidates');
 
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'affinity-bench-'));
   const file = join(dir, 'affinity.model');
   writeFileSync(file, bytes);
-  const hot = await HotSwapModel.start({ model: 'affinity', source: fileModelSource(file, 'affinity'), load: (b) => loadAffinityModel(b, 'js'), dispose: (m) => m.dispose(), pollIntervalMs: 0, logger: quiet });
+  const hot = await ModelVersions.start({ model: 'affinity', source: fileModelSource(file, 'affinity'), load: (b) => loadAffinityModel(b, 'js'), dispose: (m) => m.dispose(), pollIntervalMs: 0, logger: quiet });
   const server = createServer({ logger: quiet, services: [affinityService(hot)] });
   const port = await server.listen('127.0.0.1:0');
   const client = createClient(affinity.AffinityServiceClient, `127.0.0.1:${port}`, { service: AFFINITY_SERVICE });

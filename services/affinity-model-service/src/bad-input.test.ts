@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import { affinity } from '@aisle/contracts';
 import { createServer, type AisleServer } from '@aisle/grpc-kit';
 import { describeBadInput, type BadInputCase } from '@aisle/grpc-kit/testing/bad-input';
-import { HotSwapModel } from '@aisle/model-serving';
+import { ModelVersions } from '@aisle/model-serving';
 import { InMemoryModelSource } from '@aisle/model-serving/testing';
 import { createLogger } from '@aisle/telemetry';
 import { afterAll, beforeAll } from 'vitest';
@@ -50,18 +50,22 @@ const cases: BadInputCase[] = [
   score({ history: [{ ...stats, productId: '' }] }, 'an empty history product id', INVALID, 'history[0].product_id'),
   score({ history: [stats, stats] }, 'duplicate history entries', status.OK),
   score({ history: Array.from({ length: 5001 }, (_, i) => ({ ...stats, productId: `H${i}` })) }, '5,001 history entries', INVALID, 'history'),
+  score({ modelVersion: 'v1' }, 'model_version naming the production version', status.OK),
+  score({ modelVersion: 'v'.repeat(129) }, 'a model_version over 128 characters', INVALID, 'model_version'),
+  score({ modelVersion: 'v\u00071' }, 'a control character in model_version', INVALID, 'model_version'),
   { rpc: 'getModelInfo', name: 'empty request', request: {}, code: status.OK },
 ];
 
 let server: AisleServer;
-let model: HotSwapModel<AffinityModel>;
+let model: ModelVersions<AffinityModel>;
 let address = '';
 
 beforeAll(async () => {
   const trained = await trainTinyModel({ seed: 1 });
   const source = new InMemoryModelSource();
-  source.publish('affinity', trained.info.version, trained.artifactBytes, { info: modelInfoOf(trained.artifactBytes, 'affinity', 'production') });
-  model = await HotSwapModel.start({ model: 'affinity', source, load: (bytes) => loadAffinityModel(bytes, 'js'), dispose: (old) => old.dispose(), pollIntervalMs: 0, logger });
+  // Registered under a fixed version id, so the cases can name it.
+  source.publish('affinity', 'v1', trained.artifactBytes, { info: modelInfoOf(trained.artifactBytes, 'affinity', 'production') });
+  model = await ModelVersions.start({ model: 'affinity', source, load: (bytes) => loadAffinityModel(bytes, 'js'), dispose: (old) => old.dispose(), pollIntervalMs: 0, logger });
   server = createServer({ logger, services: [affinityService(model)] });
   address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
 });
@@ -77,6 +81,8 @@ describeBadInput(
     definition: affinity.AffinityServiceService,
     protoFile: join(__dirname, '../../../proto/aisle/affinity/v1/affinity.proto'),
     cases,
+    // A mutated request may carry some model_version: one the registry lacks, or one still loading.
+    fuzzStatuses: { score: [status.NOT_FOUND, status.UNAVAILABLE] },
   },
   () => ({ address, server }),
 );

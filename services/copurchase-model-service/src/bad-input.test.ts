@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import { copurchase } from '@aisle/contracts';
 import { createServer, type AisleServer } from '@aisle/grpc-kit';
 import { describeBadInput, type BadInputCase } from '@aisle/grpc-kit/testing/bad-input';
-import { HotSwapModel } from '@aisle/model-serving';
+import { ModelVersions } from '@aisle/model-serving';
 import { InMemoryModelSource } from '@aisle/model-serving/testing';
 import { createLogger } from '@aisle/telemetry';
 import { afterAll, beforeAll } from 'vitest';
@@ -40,6 +40,9 @@ const cases: BadInputCase[] = [
   candidates({ seeds: seeds(1), limit: 3, excludeProductIds: ['P1', 'P1'] }, 'duplicate exclusions', status.OK),
   candidates({ seeds: seeds(1), limit: 3, excludeProductIds: ids(1001) }, '1,001 exclusions', INVALID, 'exclude_product_ids'),
   candidates({ seeds: seeds(1), limit: 3, excludeProductIds: ['a\tb'] }, 'a control character in an exclusion', INVALID, 'exclude_product_ids[0]'),
+  candidates({ seeds: seeds(1), limit: 3, modelVersion: 'v1' }, 'model_version naming the production version', status.OK),
+  candidates({ seeds: seeds(1), limit: 3, modelVersion: 'v'.repeat(129) }, 'a model_version over 128 characters', INVALID, 'model_version'),
+  candidates({ seeds: seeds(1), limit: 3, modelVersion: 'v\n1' }, 'a control character in model_version', INVALID, 'model_version'),
   score({}, 'empty request', status.OK),
   score({ seeds: seeds(2), candidateIds: ['P3', 'P3', 'unknown-ü'] }, 'duplicate and unknown candidates', status.OK),
   score({ seeds: [{ productId: 'P0', weight: Number.NaN }], candidateIds: ['P1'] }, 'a NaN weight', INVALID, 'seeds[0].weight'),
@@ -47,17 +50,19 @@ const cases: BadInputCase[] = [
   score({ seeds: seeds(1), candidateIds: ids(300_000) }, 'a huge list of candidates', INVALID, 'candidate_ids'),
   score({ seeds: seeds(1), candidateIds: ['P1', ''] }, 'an empty candidate id', INVALID, 'candidate_ids[1]'),
   score({ seeds: seeds(101), candidateIds: ['P1'] }, '101 seeds', INVALID, 'seeds'),
+  score({ seeds: seeds(1), candidateIds: ['P1'], modelVersion: 'v1' }, 'model_version naming the production version', status.OK),
+  score({ seeds: seeds(1), candidateIds: ['P1'], modelVersion: 'v'.repeat(129) }, 'a model_version over 128 characters', INVALID, 'model_version'),
   { rpc: 'getModelInfo', name: 'empty request', request: {}, code: status.OK },
 ];
 
 let server: AisleServer;
-let model: HotSwapModel<EmbeddingIndex>;
+let model: ModelVersions<EmbeddingIndex>;
 let address = '';
 
 beforeAll(async () => {
   const source = new InMemoryModelSource();
   source.publish('copurchase', 'v1', tinyArtifact(0.3));
-  model = await HotSwapModel.start<EmbeddingIndex>({ model: 'copurchase', source, load: (bytes) => decodeCopurchaseArtifact(bytes).index, pollIntervalMs: 0, logger });
+  model = await ModelVersions.start<EmbeddingIndex>({ model: 'copurchase', source, load: (bytes) => decodeCopurchaseArtifact(bytes).index, pollIntervalMs: 0, logger });
   server = createServer({ logger, services: [copurchaseService(model)] });
   address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
 });
@@ -73,6 +78,8 @@ describeBadInput(
     definition: copurchase.CopurchaseServiceService,
     protoFile: join(__dirname, '../../../proto/aisle/copurchase/v1/copurchase.proto'),
     cases,
+    // A mutated request may carry some model_version: one the registry lacks, or one still loading.
+    fuzzStatuses: { candidates: [status.NOT_FOUND, status.UNAVAILABLE], score: [status.NOT_FOUND, status.UNAVAILABLE] },
   },
   () => ({ address, server }),
 );

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { copurchase } from '@aisle/contracts';
 import { createClient, createServer, unaryCall, type AisleServer } from '@aisle/grpc-kit';
-import { HotSwapModel } from '@aisle/model-serving';
+import { ModelVersions } from '@aisle/model-serving';
 import { InMemoryModelSource } from '@aisle/model-serving/testing';
 import { createLogger } from '@aisle/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,22 +18,30 @@ afterEach(async () => {
 });
 
 async function start(source: InMemoryModelSource) {
-  const model = await HotSwapModel.start<EmbeddingIndex>({ model: 'copurchase', source, load: (bytes) => decodeCopurchaseArtifact(bytes).index, pollIntervalMs: 0, logger });
-  const server: AisleServer = createServer({ logger, services: [copurchaseService(model)] });
+  const models = await ModelVersions.start<EmbeddingIndex>({ model: 'copurchase', source, load: (bytes) => decodeCopurchaseArtifact(bytes).index, pollIntervalMs: 0, logger });
+  const server: AisleServer = createServer({ logger, services: [copurchaseService(models)] });
   const port = await server.listen('127.0.0.1:0');
   const client = createClient(copurchase.CopurchaseServiceClient, `127.0.0.1:${port}`, { service: 'aisle.copurchase.v1.CopurchaseService' });
   cleanups.push(async () => {
     client.close();
     await server.drain(100);
-    await model.stop();
+    await models.stop();
   });
   const deadline = () => ({ deadline: Date.now() + 5000 });
   return {
-    model,
-    candidates: (request: Partial<copurchase.CandidatesRequest>) => unaryCall(client, client.candidates, { seeds: [], limit: 3, excludeProductIds: [], ...request }, deadline()),
-    score: (request: Partial<copurchase.ScoreRequest>) => unaryCall(client, client.score, { seeds: [], candidateIds: [], ...request }, deadline()),
+    model: models.production,
+    candidates: (request: Partial<copurchase.CandidatesRequest>) => unaryCall(client, client.candidates, { seeds: [], limit: 3, excludeProductIds: [], modelVersion: '', ...request }, deadline()),
+    score: (request: Partial<copurchase.ScoreRequest>) => unaryCall(client, client.score, { seeds: [], candidateIds: [], modelVersion: '', ...request }, deadline()),
     info: () => unaryCall(client, client.getModelInfo, {}, deadline()),
   };
+}
+
+/** The status a call ended with (OK for an answer). */
+function codeOf(promise: Promise<unknown>): Promise<status> {
+  return promise.then(
+    () => status.OK,
+    (error: ServiceError) => error.code,
+  );
 }
 
 function failure(promise: Promise<unknown>): Promise<ServiceError> {
@@ -95,6 +103,8 @@ describe('CopurchaseService over gRPC', () => {
       [api.candidates({ seeds: [{ productId: '', weight: 1 }], limit: 5 }), 'seeds[0].product_id'],
       [api.candidates({ seeds: [{ productId: 'P0', weight: 1 }], limit: 5, excludeProductIds: Array.from({ length: 1001 }, (_, i) => `E${i}`) }), 'exclude_product_ids'],
       [api.score({ seeds: [{ productId: 'P0', weight: 1 }], candidateIds: Array.from({ length: 1001 }, (_, i) => `C${i}`) }), 'candidate_ids'],
+      [api.candidates({ seeds: [{ productId: 'P0', weight: 1 }], limit: 5, modelVersion: 'v'.repeat(129) }), 'model_version'],
+      [api.score({ seeds: [{ productId: 'P0', weight: 1 }], candidateIds: ['P1'], modelVersion: 'v'.repeat(129) }), 'model_version'],
     ];
     for (const [call, field] of cases) {
       const error = await failure(call);
@@ -154,5 +164,50 @@ describe('CopurchaseService over gRPC', () => {
     const after = await api.candidates({ seeds: [{ productId: 'P0', weight: 1 }], limit: 1 });
     expect(after.model!.version).toBe(serving);
     expect(after.candidates[0].score).toBeCloseTo(expected(serving), 5);
+  });
+
+  it('answers with the registered version model_version names: UNAVAILABLE while it loads, then that version; production stays the default', async () => {
+    const source = new InMemoryModelSource();
+    source.publish('copurchase', 'v1', tinyArtifact(STEP.v1));
+    source.register('copurchase', 'v2', tinyArtifact(STEP.v2));
+    const api = await start(source);
+    const seeds = [{ productId: 'P0', weight: 1 }];
+    const first = await failure(api.candidates({ seeds, limit: 2, modelVersion: 'v2' }));
+    expect(first.code).toBe(status.UNAVAILABLE);
+    expect(first.details).toBe('model_version: loading v2');
+    await expect.poll(() => codeOf(api.candidates({ seeds, limit: 2, modelVersion: 'v2' })), { timeout: 10_000 }).toBe(status.OK);
+
+    const pinned = await api.candidates({ seeds, limit: 2, modelVersion: 'v2' });
+    expect(pinned.model).toMatchObject({ model: 'copurchase', version: 'v2' });
+    expect(pinned.candidates.map((c) => c.productId)).toEqual(['P1', 'P2']);
+    expect(pinned.candidates[0].score).toBeCloseTo(Math.cos(STEP.v2), 5);
+    const scored = await api.score({ seeds, candidateIds: ['P1', 'P2'], modelVersion: 'v2' });
+    expect(scored.model).toMatchObject({ model: 'copurchase', version: 'v2' });
+    expect(scored.scores.map((s) => s.score)).toEqual([expect.closeTo(Math.cos(STEP.v2), 5), expect.closeTo(Math.cos(2 * STEP.v2), 5)]);
+
+    // "" and the production version's own id both answer from production, with production's scores.
+    for (const modelVersion of ['', 'v1']) {
+      const production = await api.candidates({ seeds, limit: 2, modelVersion });
+      expect(production.model).toMatchObject({ model: 'copurchase', version: 'v1' });
+      expect(production.candidates[0].score).toBeCloseTo(Math.cos(STEP.v1), 5);
+      expect(production.candidates[0].score).not.toBeCloseTo(pinned.candidates[0].score, 3);
+    }
+    const production = await api.score({ seeds, candidateIds: ['P1'] });
+    expect(production.model?.version).toBe('v1');
+    expect(production.scores[0].score).toBeCloseTo(Math.cos(STEP.v1), 5);
+    // GetModelInfo is about production only.
+    expect((await api.info()).info?.id?.version).toBe('v1');
+  });
+
+  it('answers NOT_FOUND naming model_version for a version the registry does not have', async () => {
+    const source = new InMemoryModelSource();
+    source.publish('copurchase', 'v1', tinyArtifact(STEP.v1));
+    const api = await start(source);
+    const seeds = [{ productId: 'P0', weight: 1 }];
+    await expect.poll(() => codeOf(api.score({ seeds, candidateIds: ['P1'], modelVersion: 'v9' })), { timeout: 10_000 }).toBe(status.NOT_FOUND);
+    const missing = await failure(api.candidates({ seeds, limit: 2, modelVersion: 'v9' }));
+    expect(missing.code).toBe(status.NOT_FOUND);
+    expect(missing.details).toBe('model_version: copurchase has no version v9');
+    expect((await api.candidates({ seeds, limit: 2 })).model?.version).toBe('v1');
   });
 });

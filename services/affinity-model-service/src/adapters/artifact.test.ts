@@ -45,10 +45,13 @@ describe('affinity artifact', () => {
     const info = await source.production('affinity');
     expect(info).toMatchObject({ id: { model: 'affinity', version: trained.info.version }, checksum: trained.checksum });
     expect(sha256(await source.fetch('affinity', trained.info.version))).toBe(trained.checksum);
+    expect(await source.version('affinity', trained.info.version)).toEqual(info);
+    expect(await source.version('affinity', 'another')).toBeUndefined();
     const other = await trainTinyModel({ seed: 9, rounds: 5 });
     writeFileSync(`${path}.tmp`, other.artifactBytes);
     renameSync(`${path}.tmp`, path);
     expect((await source.production('affinity'))?.id?.version).toBe(other.info.version);
     await expect(source.fetch('affinity', trained.info.version)).rejects.toThrow(/holds/);
+    expect(await source.version('affinity', trained.info.version)).toBeUndefined();
   });
 });

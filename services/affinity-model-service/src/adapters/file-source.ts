@@ -1,8 +1,9 @@
 // A ModelSource over one local artifact file: its production version is whatever the file holds now,
 // so replacing the file (atomically, e.g. write + rename) hot-swaps the model like a registry promotion.
+// It knows no other version: a request for any other `model_version` is NOT_FOUND.
 import { readFile } from 'node:fs/promises';
 import type { common } from '@aisle/contracts';
-import type { ModelSource, ModelVersionInfo } from '@aisle/model-serving';
+import type { ModelVersionInfo, VersionedModelSource } from '@aisle/model-serving';
 import { decodeArtifact, sha256 } from './artifact';
 
 /** Registry-shaped info of an affinity artifact (what GetModelInfo reports). */
@@ -25,7 +26,7 @@ export function modelInfoOf(bytes: Uint8Array, model: string, stage: string): Mo
   };
 }
 
-export function fileModelSource(path: string, model: string): ModelSource {
+export function fileModelSource(path: string, model: string): VersionedModelSource {
   let cached: { bytes: Uint8Array; info: ModelVersionInfo } | undefined;
   const read = async () => {
     const bytes = new Uint8Array(await readFile(path));
@@ -35,6 +36,10 @@ export function fileModelSource(path: string, model: string): ModelSource {
   };
   return {
     production: async () => (await read()).info,
+    version: async (_model, version) => {
+      const current = await read();
+      return current.info.id?.version === version ? current.info : undefined;
+    },
     fetch: async (_model, version) => {
       const current = await read();
       if (current.info.id?.version !== version) throw new Error(`${path} holds ${current.info.id?.version}, not ${version}`);

@@ -39,7 +39,7 @@ describe('features: one function for training and serving', () => {
     const mine = picked.filter((e) => e.user === user);
     const proto = toProto(user, states.get(user)!);
     const valid = validScoreRequest(
-      { user: proto.user, history: proto.history, candidateIds: mine.map((e) => e.productId), context: { country: '', timeUnixMs: mine[0].contextMs }, explainTop: 0 },
+      { user: proto.user, history: proto.history, candidateIds: mine.map((e) => e.productId), context: { country: '', timeUnixMs: mine[0].contextMs }, explainTop: 0, modelVersion: '' },
       Date.now(),
     );
     // The context country of a training example is that of the user's invoice; set it the same way.

@@ -1,7 +1,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { affinity } from '@aisle/contracts';
 import { createClient, createServer, unaryCall, type AisleServer } from '@aisle/grpc-kit';
-import { HotSwapModel } from '@aisle/model-serving';
+import { ModelVersions } from '@aisle/model-serving';
 import { InMemoryModelSource } from '@aisle/model-serving/testing';
 import { createLogger } from '@aisle/telemetry';
 import { Writable } from 'node:stream';
@@ -18,6 +18,14 @@ import type { TrainResult } from '../training/train-affinity';
 const logger = createLogger('affinity-test', new Writable({ write: (_chunk, _encoding, done) => done() }));
 const deadline = () => Date.now() + 10_000;
 
+/** The status a call ended with (OK for an answer). */
+function codeOf(promise: Promise<unknown>): Promise<status> {
+  return promise.then(
+    () => status.OK,
+    (error: ServiceError) => error.code,
+  );
+}
+
 function failure(promise: Promise<unknown>): Promise<ServiceError> {
   return promise.then(
     () => {
@@ -31,7 +39,7 @@ describe('AffinityService over gRPC', () => {
   let v1: TrainResult;
   let v2: TrainResult;
   let source: InMemoryModelSource;
-  let model: HotSwapModel<AffinityModel>;
+  let models: ModelVersions<AffinityModel>;
   let server: AisleServer;
   let client: affinity.AffinityServiceClient;
   const disposed: string[] = [];
@@ -42,6 +50,7 @@ describe('AffinityService over gRPC', () => {
     candidateIds: ['20000', '20014', '20003', '99999X'],
     context: { country: 'United Kingdom', timeUnixMs: TINY_CUT_MS + 3_600_000 * 12 },
     explainTop: 3,
+    modelVersion: '',
     ...over,
   });
 
@@ -50,7 +59,9 @@ describe('AffinityService over gRPC', () => {
     v2 = await trainTinyModel({ seed: 2, rounds: 25 });
     source = new InMemoryModelSource();
     source.publish('affinity', v1.info.version, v1.artifactBytes, { info: modelInfoOf(v1.artifactBytes, 'affinity', 'production') });
-    model = await HotSwapModel.start({
+    // Registered, not promoted: served only to requests naming it.
+    source.register('affinity', v2.info.version, v2.artifactBytes, { info: modelInfoOf(v2.artifactBytes, 'affinity', 'candidate') });
+    models = await ModelVersions.start({
       model: 'affinity',
       source,
       // The wasm engine, so every swap also has wasm memory to free.
@@ -62,7 +73,7 @@ describe('AffinityService over gRPC', () => {
       pollIntervalMs: 0,
       logger,
     });
-    server = createServer({ logger, services: [affinityService(model)] });
+    server = createServer({ logger, services: [affinityService(models)] });
     const port = await server.listen('127.0.0.1:0');
     client = createClient(affinity.AffinityServiceClient, `127.0.0.1:${port}`, { service: AFFINITY_SERVICE });
   });
@@ -70,7 +81,7 @@ describe('AffinityService over gRPC', () => {
   afterAll(async () => {
     client?.close();
     await server?.drain(100);
-    await model?.stop();
+    await models?.stop();
   });
 
   it('scores candidates in request order with explanations, flags defaults, reports its version', async () => {
@@ -107,12 +118,46 @@ describe('AffinityService over gRPC', () => {
       [{ explainTop: 11 }, 'explain_top'],
       [{ history: [{ ...state.history.values().next().value!, invoiceCount: -1 }] }, 'history[0].invoice_count'],
       [{ context: { country: 'x'.repeat(65), timeUnixMs: 0 } }, 'context.country'],
+      [{ modelVersion: 'v'.repeat(129) }, 'model_version'],
     ];
     for (const [over, field] of cases) {
       const error = await failure(unaryCall(client, client.score, request(over), { deadline: deadline() }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(error.metadata.get('x-invalid-field')).toEqual([field]);
     }
+  });
+
+  it('answers with the registered version model_version names: UNAVAILABLE while it loads, then that version; production stays the default', async () => {
+    const score = (over: Partial<affinity.ScoreRequest> = {}) => unaryCall(client, client.score, request(over), { deadline: deadline() });
+    const first = await failure(score({ modelVersion: v2.info.version }));
+    expect(first.code).toBe(status.UNAVAILABLE);
+    expect(first.details).toBe(`model_version: loading ${v2.info.version}`);
+    await expect.poll(() => codeOf(score({ modelVersion: v2.info.version })), { timeout: 10_000 }).toBe(status.OK);
+
+    const pinned = await score({ modelVersion: v2.info.version });
+    const production = await score();
+    const byId = await score({ modelVersion: v1.info.version });
+    expect(pinned.model).toMatchObject({ model: 'affinity', version: v2.info.version });
+    expect(production.model).toMatchObject({ model: 'affinity', version: v1.info.version });
+    expect(byId.model).toMatchObject({ model: 'affinity', version: v1.info.version });
+    const probabilities = (response: affinity.ScoreResponse) => response.scores.map((s) => s.probability);
+    expect(pinned.scores.map((s) => s.productId)).toEqual(production.scores.map((s) => s.productId));
+    // Another model (other seed, more rounds) gives other probabilities; naming production's id gives production's.
+    expect(probabilities(pinned)).not.toEqual(probabilities(production));
+    expect(probabilities(byId)).toEqual(probabilities(production));
+    // Repeatable: the pinned version answers the same request the same way.
+    expect(probabilities(await score({ modelVersion: v2.info.version }))).toEqual(probabilities(pinned));
+    // GetModelInfo is about production only.
+    const { info } = await unaryCall(client, client.getModelInfo, {}, { deadline: deadline() });
+    expect(info?.id?.version).toBe(v1.info.version);
+  });
+
+  it('answers NOT_FOUND naming model_version for a version the registry does not have', async () => {
+    const score = (over: Partial<affinity.ScoreRequest> = {}) => unaryCall(client, client.score, request(over), { deadline: deadline() });
+    await expect.poll(() => codeOf(score({ modelVersion: 'no-such-version' })), { timeout: 10_000 }).toBe(status.NOT_FOUND);
+    const missing = await failure(score({ modelVersion: 'no-such-version' }));
+    expect(missing.details).toBe('model_version: affinity has no version no-such-version');
+    expect((await score()).model?.version).toBe(v1.info.version);
   });
 
   it('hot-swaps under concurrent calls: every call answers, from one version, and the old booster is freed', async () => {
@@ -131,9 +176,9 @@ describe('AffinityService over gRPC', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     // A corrupted artifact is refused and v1 keeps serving.
     source.publish('affinity', 'corrupt', v2.artifactBytes, { checksum: 'f'.repeat(64) });
-    expect(await model.refresh()).toBe('refused');
+    expect(await models.production.refresh()).toBe('refused');
     source.publish('affinity', v2.info.version, v2.artifactBytes, { info: modelInfoOf(v2.artifactBytes, 'affinity', 'production') });
-    expect(await model.refresh()).toBe('swapped');
+    expect(await models.production.refresh()).toBe('swapped');
     await new Promise((resolve) => setTimeout(resolve, 50));
     stop = true;
     const calls = await Promise.all(load);

@@ -1,6 +1,7 @@
 // Proto → domain input, validated field by field; every rejection names its field.
 import type { affinity, common } from '@aisle/contracts';
 import { InvalidArgumentError, requireFinite, requireId, requireIntInRange, requireMaxItems } from '@aisle/grpc-kit';
+import { requireModelVersion } from '@aisle/model-serving';
 import type { FeatureRequest, ProductHistory, UserSnapshot } from '../domain/features';
 import { LIMITS } from './limits';
 
@@ -59,6 +60,8 @@ export interface ValidScoreRequest {
   features: FeatureRequest;
   candidates: string[];
   explainTop: number;
+  /** The registered version to answer with; "" = production. */
+  modelVersion: string;
 }
 
 /** `nowMs` stands in for an unset request time (the proto's "0 means now"). */
@@ -69,9 +72,11 @@ export function validScoreRequest(request: affinity.ScoreRequest, nowMs: number)
   const country = request.context?.country ?? '';
   if (country.length > LIMITS.countryLength || hasControl(country)) throw new InvalidArgumentError('context.country', `must be at most ${LIMITS.countryLength} printable characters`);
   const time = nonNegative(request.context?.timeUnixMs ?? 0, 'context.time_unix_ms');
+  const modelVersion = requireModelVersion(request.modelVersion);
   return {
     features: { user: user(request.user), history: history(request.history), context: { country, timeMs: time === 0 ? nowMs : time } },
     candidates: [...request.candidateIds],
     explainTop,
+    modelVersion,
   };
 }

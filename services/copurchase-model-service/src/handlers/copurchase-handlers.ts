@@ -1,8 +1,9 @@
 // CopurchaseService handlers: validate, resolve product ids against the model version this request
-// holds, call the domain, map back. One `model.use` per request: a hot swap never mixes versions.
+// holds (production, or the registered version its `model_version` names), call the domain, map back.
+// One `models.use` per request: a hot swap or an eviction never mixes versions.
 import type { common, copurchase } from '@aisle/contracts';
 import { requireIds, requireIntInRange, type AsyncService } from '@aisle/grpc-kit';
-import { timedInference, type HotSwapModel, type LoadedModel } from '@aisle/model-serving';
+import { requireModelVersion, timedInference, type LoadedModel, type ModelVersions } from '@aisle/model-serving';
 import type { EmbeddingIndex } from '../domain/embedding-index';
 import { resolveSeeds } from '../domain/seeds';
 import { LIMITS } from './limits';
@@ -14,13 +15,14 @@ function versionOf(loaded: LoadedModel<EmbeddingIndex>): common.ModelVersion {
   return { model: loaded.info.id?.model ?? '', version: loaded.info.id?.version ?? '' };
 }
 
-export function copurchaseHandlers(model: HotSwapModel<EmbeddingIndex>): Service {
+export function copurchaseHandlers(models: ModelVersions<EmbeddingIndex>): Service {
   return {
     candidates: async (request) => {
       const seeds = validSeeds(request.seeds);
       const limit = requireIntInRange(request.limit, 'limit', LIMITS.minLimit, LIMITS.maxLimit);
       const exclude = requireIds(request.excludeProductIds, 'exclude_product_ids', LIMITS.excluded);
-      return model.use((loaded) => timedInference(loaded, 'candidates', (index) => {
+      const version = requireModelVersion(request.modelVersion);
+      return models.use(version, (loaded) => timedInference(loaded, 'candidates', (index) => {
         const { known, unknown } = resolveSeeds(index, seeds);
         const excluded: number[] = [];
         for (const productId of exclude) {
@@ -39,7 +41,8 @@ export function copurchaseHandlers(model: HotSwapModel<EmbeddingIndex>): Service
     score: async (request) => {
       const seeds = validSeeds(request.seeds);
       const candidateIds = requireIds(request.candidateIds, 'candidate_ids', LIMITS.candidates);
-      return model.use((loaded) => timedInference(loaded, 'score', (index) => {
+      const version = requireModelVersion(request.modelVersion);
+      return models.use(version, (loaded) => timedInference(loaded, 'score', (index) => {
         const { known, unknown } = resolveSeeds(index, seeds);
         const rows: number[] = [];
         const scored: string[] = [];
@@ -58,6 +61,7 @@ export function copurchaseHandlers(model: HotSwapModel<EmbeddingIndex>): Service
       }));
     },
 
-    getModelInfo: async () => ({ info: model.info() }),
+    // Always about production: pinned versions are an experiment's business, not the service's identity.
+    getModelInfo: async () => ({ info: models.info() }),
   };
 }

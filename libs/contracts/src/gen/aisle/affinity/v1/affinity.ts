@@ -42,7 +42,8 @@ export interface ScoreRequest {
   explainTop: number;
   /**
    * A registered version to answer with instead of production (an experiment's variant); "" = production.
-   * NOT_FOUND when the registry has no such version; UNAVAILABLE while this server loads it (retry).
+   * NOT_FOUND when the registry has no such version; FAILED_PRECONDITION when its artifact fails its
+   * checksum or does not load; UNAVAILABLE while this server loads it (retry or fall back).
    */
   modelVersion: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
@@ -838,7 +839,10 @@ export const AffinityServiceService = {
    * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
    * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
    * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
-   * (over 5,000 entries), or `model_version` (over 128 characters).
+   * (over 5,000 entries), or `model_version` (over 128 characters or a control character). NOT_FOUND
+   * when `model_version` names a version the registry does not have; FAILED_PRECONDITION when that
+   * version's artifact fails its checksum or does not load; UNAVAILABLE while this server loads it
+   * (retry or fall back).
    */
   score: {
     path: "/aisle.affinity.v1.AffinityService/Score" as const,
@@ -867,7 +871,10 @@ export interface AffinityServiceServer extends UntypedServiceImplementation {
    * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
    * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
    * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
-   * (over 5,000 entries), or `model_version` (over 128 characters).
+   * (over 5,000 entries), or `model_version` (over 128 characters or a control character). NOT_FOUND
+   * when `model_version` names a version the registry does not have; FAILED_PRECONDITION when that
+   * version's artifact fails its checksum or does not load; UNAVAILABLE while this server loads it
+   * (retry or fall back).
    */
   score: handleUnaryCall<ScoreRequest, ScoreResponse>;
   /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
@@ -879,7 +886,10 @@ export interface AffinityServiceClient extends Client {
    * Purchase probability per candidate, with the features that moved it most. INVALID_ARGUMENT names
    * `candidate_ids` (none, over 1,000, or an empty or invalid id), `explain_top`, `context.country`,
    * `context.time_unix_ms`, a negative or non-finite `user.*` or `history[i].*` field, or `history`
-   * (over 5,000 entries), or `model_version` (over 128 characters).
+   * (over 5,000 entries), or `model_version` (over 128 characters or a control character). NOT_FOUND
+   * when `model_version` names a version the registry does not have; FAILED_PRECONDITION when that
+   * version's artifact fails its checksum or does not load; UNAVAILABLE while this server loads it
+   * (retry or fall back).
    */
   score(
     request: ScoreRequest,

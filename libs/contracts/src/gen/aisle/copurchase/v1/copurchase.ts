@@ -34,7 +34,8 @@ export interface CandidatesRequest {
   excludeProductIds: string[];
   /**
    * A registered version to answer with instead of production (an experiment's variant); "" = production.
-   * NOT_FOUND when the registry has no such version; UNAVAILABLE while this server loads it (retry).
+   * NOT_FOUND when the registry has no such version; FAILED_PRECONDITION when its artifact fails its
+   * checksum or does not load; UNAVAILABLE while this server loads it (retry or fall back).
    */
   modelVersion: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
@@ -59,7 +60,8 @@ export interface ScoreRequest {
   candidateIds: string[];
   /**
    * A registered version to answer with instead of production (an experiment's variant); "" = production.
-   * NOT_FOUND when the registry has no such version; UNAVAILABLE while this server loads it (retry).
+   * NOT_FOUND when the registry has no such version; FAILED_PRECONDITION when its artifact fails its
+   * checksum or does not load; UNAVAILABLE while this server loads it (retry or fall back).
    */
   modelVersion: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
@@ -771,7 +773,10 @@ export const CopurchaseServiceService = {
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
    * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
-   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters).
+   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters or a control character).
+   * NOT_FOUND when `model_version` names a version the registry does not have; FAILED_PRECONDITION
+   * when that version's artifact fails its checksum or does not load; UNAVAILABLE while this server
+   * loads it (retry or fall back).
    */
   candidates: {
     path: "/aisle.copurchase.v1.CopurchaseService/Candidates" as const,
@@ -785,7 +790,8 @@ export const CopurchaseServiceService = {
   /**
    * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
    * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
-   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters).
+   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters or a
+   * control character). NOT_FOUND, FAILED_PRECONDITION and UNAVAILABLE for `model_version` as in Candidates.
    */
   score: {
     path: "/aisle.copurchase.v1.CopurchaseService/Score" as const,
@@ -814,13 +820,17 @@ export interface CopurchaseServiceServer extends UntypedServiceImplementation {
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
    * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
-   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters).
+   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters or a control character).
+   * NOT_FOUND when `model_version` names a version the registry does not have; FAILED_PRECONDITION
+   * when that version's artifact fails its checksum or does not load; UNAVAILABLE while this server
+   * loads it (retry or fall back).
    */
   candidates: handleUnaryCall<CandidatesRequest, CandidatesResponse>;
   /**
    * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
    * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
-   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters).
+   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters or a
+   * control character). NOT_FOUND, FAILED_PRECONDITION and UNAVAILABLE for `model_version` as in Candidates.
    */
   score: handleUnaryCall<ScoreRequest, ScoreResponse>;
   /** The model version being served. Takes no input, so only the errors every RPC may return apply. */
@@ -832,7 +842,10 @@ export interface CopurchaseServiceClient extends Client {
    * Nearest neighbours of the seed products over the whole catalogue, by weighted similarity.
    * Unknown seeds are ignored and listed; no known seed gives an empty result, not an error.
    * INVALID_ARGUMENT names `seeds` (over 100), `seeds[i].product_id`, `seeds[i].weight` (NaN, infinite
-   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters).
+   * or negative), `limit`, `exclude_product_ids` or `model_version` (over 128 characters or a control character).
+   * NOT_FOUND when `model_version` names a version the registry does not have; FAILED_PRECONDITION
+   * when that version's artifact fails its checksum or does not load; UNAVAILABLE while this server
+   * loads it (retry or fall back).
    */
   candidates(
     request: CandidatesRequest,
@@ -852,7 +865,8 @@ export interface CopurchaseServiceClient extends Client {
   /**
    * Co-purchase score of given candidate products with respect to the seeds. Unknown ids are listed,
    * duplicates scored once. INVALID_ARGUMENT names `seeds`, `seeds[i].product_id`, `seeds[i].weight`
-   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters).
+   * `candidate_ids` (over 1,000, or an empty or invalid id) or `model_version` (over 128 characters or a
+   * control character). NOT_FOUND, FAILED_PRECONDITION and UNAVAILABLE for `model_version` as in Candidates.
    */
   score(
     request: ScoreRequest,
