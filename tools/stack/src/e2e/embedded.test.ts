@@ -4,7 +4,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteStore, type Slate } from '@aisle/feature-store';
 import { checkHealth, listServices } from '@aisle/grpc-kit';
+import { hashUserId } from '@aisle/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBE_USER } from '../prepare';
 import { startStack, type Stack } from '../stack';
@@ -25,7 +27,7 @@ describe('whole stack on the embedded store', () => {
       storeEnv: { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dir, 'aisle.db') },
       limit: STACK_SLICE,
       trainArgs: SMALL_TRAINING,
-      rankerEnv: { ...UNCACHED_RANKER_ENV, AISLE_EXPERIMENTS_FILE: experimentsFile, AISLE_EXPERIMENTS_POLL: '200ms' },
+      rankerEnv: { ...UNCACHED_RANKER_ENV, AISLE_EXPERIMENTS_FILE: experimentsFile, AISLE_EXPERIMENTS_POLL: '200ms', AISLE_SLATE_LOG_INTERVAL: '200ms' },
     });
   }, 900_000);
 
@@ -36,7 +38,7 @@ describe('whole stack on the embedded store', () => {
 
   it('every service answers health and lists its services through reflection', async () => {
     const expected: [keyof Stack, string[]][] = [
-      ['features', ['aisle.features.v1.FeatureService', 'aisle.features.v1.ModelRegistryService', 'grpc.health.v1.Health']],
+      ['features', ['aisle.features.v1.FeatureService', 'aisle.features.v1.ModelRegistryService', 'aisle.features.v1.SlateLogService', 'grpc.health.v1.Health']],
       ['copurchase', ['aisle.copurchase.v1.CopurchaseService', 'grpc.health.v1.Health']],
       ['affinity', ['aisle.affinity.v1.AffinityService', 'grpc.health.v1.Health']],
       ['ranker', ['aisle.ranker.v1.RankerService', 'grpc.health.v1.Health']],
@@ -74,6 +76,52 @@ describe('whole stack on the embedded store', () => {
     for (const item of during.items) expect(item.score).toBeCloseTo(item.breakdown!.repeat, 9);
     writeFileSync(experimentsFile, JSON.stringify({ experiments: [] }));
     await expect.poll(async () => (await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 })).experiment, { timeout: 20_000, interval: 200 }).toBe('');
+  });
+
+  it('logs every served slate to the store, and a shadow that fails changes nothing for the caller', async () => {
+    const started = Date.now();
+    const only = (experiment: string, shadow?: object) => writeFileSync(experimentsFile, JSON.stringify({ experiments: [{ name: experiment, variants: [{ name: 'control', share: 1 }], shadow }] }));
+    const rankIn = async (experiment: string) => {
+      let response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+      await expect.poll(async () => (response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 })).experiment, { timeout: 20_000, interval: 200 }).toBe(experiment);
+      return response;
+    };
+    const page = (response: Awaited<ReturnType<typeof rank>>) => ({ items: response.items.map((item) => [item.productId, item.score]), sources: response.sources.map((source) => [source.source, source.state]) });
+    only('e2e-plain');
+    const plain = await rankIn('e2e-plain');
+    // The shadow scores with an affinity version the registry does not have: every shadow call fails.
+    only('e2e-shadow', { name: 'missing-affinity', sample: 1, models: { affinity: 'no-such-version' } });
+    const shadowed = await rankIn('e2e-shadow');
+    expect(page(shadowed)).toEqual(page(plain));
+    for (let i = 0; i < 3; i++) expect(page(await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 }))).toEqual(page(plain));
+    writeFileSync(experimentsFile, JSON.stringify({ experiments: [] }));
+
+    const store = new SqliteStore(stack.env.AISLE_SQLITE_PATH!);
+    try {
+      const logged = async () => {
+        const found: Slate[] = [];
+        for await (const slates of store.slates(started, Date.now() + 1)) found.push(...slates);
+        return found;
+      };
+      let slates: Slate[] = [];
+      await expect.poll(async () => (slates = await logged()).filter((slate) => slate.experiment === 'e2e-shadow' && slate.shadow).length, { timeout: 20_000, interval: 300 }).toBeGreaterThanOrEqual(4);
+      const served = slates.filter((slate) => slate.experiment === 'e2e-shadow' && !slate.shadow);
+      expect(served.length).toBeGreaterThanOrEqual(4);
+      for (const slate of served) {
+        expect(slate).toMatchObject({ userHash: hashUserId(PROBE_USER), variant: 'control', k: 10 });
+        expect(slate.served).toEqual(shadowed.items.map((item) => item.productId));
+        expect(slate.candidates.length).toBeGreaterThanOrEqual(10);
+        expect(slate.models.map((model) => model.model).sort()).toEqual(['affinity', 'blend', 'copurchase']);
+      }
+      for (const shadow of slates.filter((slate) => slate.shadow)) {
+        expect(served.some((slate) => slate.requestId === shadow.requestId)).toBe(true);
+        expect(shadow.variant).toBe('missing-affinity');
+        // Its affinity call failed, so no affinity version scored it.
+        expect(shadow.models.some((model) => model.model === 'affinity')).toBe(false);
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   it('honours the caller’s exclusions and the new-products-only option', async () => {
