@@ -1,4 +1,4 @@
-import { SpanStatusCode, metrics, trace, type Attributes, type Meter, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, context, metrics, trace, type Attributes, type Meter, type Span } from '@opentelemetry/api';
 
 /** Aisle's tracer; a no-op until the bootstrap has started the SDK. */
 export const tracer = trace.getTracer('aisle');
@@ -41,4 +41,12 @@ export async function withSpan<T>(name: string, attributes: Attributes, fn: (spa
 /** Adds attributes to the active span (the server span of the current call), if any. */
 export function annotateActiveSpan(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
+}
+
+/**
+ * Runs `fn` outside any trace: background work started from a request (a batch flush, a shadow
+ * scoring) must not become part of that request's trace.
+ */
+export function detached<T>(fn: () => T): T {
+  return context.with(ROOT_CONTEXT, fn);
 }

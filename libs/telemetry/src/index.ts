@@ -5,4 +5,4 @@ export type { Logger } from './logger';
 export { ATTR, PER, hashUserId } from './attributes';
 export { redactLiterals, summarizeStatement } from './redact';
 export type { StatementSummary } from './redact';
-export { annotateActiveSpan, currentTraceId, meter, tracer, withSpan } from './api';
+export { annotateActiveSpan, currentTraceId, detached, meter, tracer, withSpan } from './api';

@@ -6,7 +6,7 @@
 import { status } from '@grpc/grpc-js';
 import type { slates } from '@aisle/contracts';
 import { isServiceError } from '@aisle/grpc-kit';
-import { meter, type Logger } from '@aisle/telemetry';
+import { detached, meter, type Logger } from '@aisle/telemetry';
 
 export interface SlateLogSettings {
   /** Slates waiting to be sent at most; beyond it new slates are dropped. */
@@ -50,7 +50,8 @@ export class SlateLog {
       return false;
     }
     this.queue.push(slate);
-    if (this.queue.length >= this.settings.batchSize) void this.flush();
+    // Offered inside a Rank; the batch it completes belongs to no Rank's trace.
+    if (this.queue.length >= this.settings.batchSize) void detached(() => this.flush());
     return true;
   }
 

@@ -3,13 +3,13 @@
 // reported and left out: only bad input (checked before this) is an error.
 import { randomUUID } from 'node:crypto';
 import { common, features, type affinity, type copurchase, type slates } from '@aisle/contracts';
-import { annotateActiveSpan, ATTR, hashUserId, meter, PER } from '@aisle/telemetry';
+import { annotateActiveSpan, ATTR, detached, hashUserId, meter, PER, withSpan } from '@aisle/telemetry';
 import type { CallBound, Downstreams } from '../adapters/downstream';
 import { PopularCache } from '../adapters/popular-cache';
 import type { ProductCache } from '../adapters/product-cache';
 import { callSource, skipped, toSourceStatus, type SourceOutcome } from '../adapters/source-call';
 import { breakdown, CANDIDATE_SOURCES, selectTopK, total, type BlendWeights, type CandidateSignals, type ScoredCandidate } from '@aisle/ranking';
-import { assign, type Assignment, type Experiment, type VariantModels } from '../experiments/experiments';
+import { assign, type Assignment, type Experiment, type ShadowVariant, type VariantModels } from '../experiments/experiments';
 import type { SlateLog } from '../adapters/slate-log';
 import { buildPool, seedsFrom } from './candidates';
 
@@ -133,19 +133,19 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     deps.slateLog.log.offer(slate(assignment?.variant ?? '', false, merged.page, merged.scored, usedModels));
     const shadow = assignment?.shadow;
     if (shadow && shadow.sample > 0 && Math.random() < shadow.sample) {
-      // After the answer has gone: the shadow shares this call's gathered results and re-asks only
-      // what its own model versions change, under its own budget, and can only fail itself.
+      // After the answer has gone, in a trace of its own (aisle.rank.shadow), never the caller's.
+      const attributes = { [ATTR.EXPERIMENT]: assignment!.experiment, [ATTR.EXPERIMENT_VARIANT]: shadow.name };
+      const base = { input, who, models, gathered, blend, experiment: assignment!.experiment };
       setImmediate(() =>
-        runShadow(deps, async (signal) => {
-          const shadowDeadline = Date.now() + settings.shadowBudgetMs;
-          const shadowBound = (stageMs: number): CallBound => ({ deadline: Math.min(shadowDeadline, Date.now() + stageMs), signal });
-          const shadowModels = { ...models, ...shadow.models };
-          const again = await gather(input, who, shadowModels, deps, shadowBound, (_stage, work) => work(), { models, gathered });
-          const shadowBlend: Blend = shadow.blend ? { weights: shadow.blend, version: `${assignment!.experiment}/${shadow.name}` } : blend;
-          const result = merge(input, who, again, shadowBlend, settings);
-          deps.slateLog!.log.offer(slate(shadow.name, true, result.page, result.scored, modelsOf(again, shadowBlend)));
-          return [again.neighbours, again.copurchaseScores, again.affinityScores].every((outcome) => outcome.state === 'OK' || outcome.state === 'SKIPPED');
-        }),
+        runShadow(deps, (signal) =>
+          detached(() =>
+            withSpan('aisle.rank.shadow', attributes, async () => {
+              const scored = await scoreShadow(base, shadow, deps, signal);
+              deps.slateLog!.log.offer(slate(shadow.name, true, scored.page, scored.scored, scored.models));
+              return scored.clean;
+            }),
+          ),
+        ),
       );
     }
   }
@@ -160,6 +160,25 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     experiment: assignment?.experiment ?? '',
     variant: assignment?.variant ?? '',
   };
+}
+
+/**
+ * A shadow variant's page for the same call: the gathered results are reused, and only the calls whose
+ * model version the shadow changes are made again, under the shadow's own budget.
+ */
+async function scoreShadow(
+  base: { input: RankInput; who: UserStage; models: VariantModels; gathered: Gathered; blend: Blend; experiment: string },
+  shadow: ShadowVariant,
+  deps: RankDependencies,
+  signal: AbortSignal,
+) {
+  const deadline = Date.now() + deps.settings.shadowBudgetMs;
+  const bound = (stageMs: number): CallBound => ({ deadline: Math.min(deadline, Date.now() + stageMs), signal });
+  const again = await gather(base.input, base.who, { ...base.models, ...shadow.models }, deps, bound, (_stage, work) => work(), { models: base.models, gathered: base.gathered });
+  const blend: Blend = shadow.blend ? { weights: shadow.blend, version: `${base.experiment}/${shadow.name}` } : base.blend;
+  const { page, scored } = merge(base.input, base.who, again, blend, deps.settings);
+  const clean = [again.neighbours, again.copurchaseScores, again.affinityScores].every((outcome) => outcome.state === 'OK' || outcome.state === 'SKIPPED');
+  return { page, scored, models: modelsOf(again, blend), clean };
 }
 
 interface UserStage {
