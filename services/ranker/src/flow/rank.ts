@@ -129,7 +129,7 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   if (deps.slateLog) {
     const requestId = randomUUID();
     const slate = (variant: string, shadow: boolean, page: ScoredCandidate[], scored: ScoredCandidate[], slateModels: common.ModelVersion[]) =>
-      slateOf({ requestId, slateId: shadow ? `${requestId}:shadow` : requestId, input, who, experiment: assignment?.experiment ?? '', variant, shadow, page, scored, models: slateModels, keep: deps.slateLog!.candidates });
+      slateOf({ requestId, slateId: shadow ? `${requestId}:shadow` : requestId, input, experiment: assignment?.experiment ?? '', variant, shadow, page, scored, models: slateModels, keep: deps.slateLog!.candidates });
     deps.slateLog.log.offer(slate(assignment?.variant ?? '', false, merged.page, merged.scored, usedModels));
     const shadow = assignment?.shadow;
     if (shadow && shadow.sample > 0 && Math.random() < shadow.sample) {
@@ -330,7 +330,6 @@ interface SlateParts {
   requestId: string;
   slateId: string;
   input: RankInput;
-  who: UserStage;
   experiment: string;
   variant: string;
   shadow: boolean;
@@ -349,7 +348,8 @@ function slateOf(parts: SlateParts): slates.Slate {
     slateId: parts.slateId,
     requestId: parts.requestId,
     userHash: hashUserId(parts.input.userId),
-    context: { country: parts.input.country, timeUnixMs: parts.who.nowUnixMs },
+    // The caller's own time (0 when none): replay then joins purchases after servedUnixMs.
+    context: { country: parts.input.country, timeUnixMs: parts.input.timeUnixMs },
     servedUnixMs: Date.now(),
     experiment: parts.experiment,
     variant: parts.variant,

@@ -53,7 +53,10 @@ export interface Slate {
   requestId: string;
   /** The user's id hashed as in traces (salted SHA-256, 16 hex characters); never the id itself. */
   userHash: string;
-  /** The request's context; `time_unix_ms` is the time the ranking was for (its "now"). */
+  /**
+   * The request's context as the caller sent it; `time_unix_ms` 0 means the caller gave no time, and
+   * the slate's as-of time is then `served_unix_ms`.
+   */
   context?:
     | RequestContext
     | undefined;
