@@ -80,6 +80,8 @@ export class EvalStack {
       AISLE_AFFINITY_ADDRESS: this.affinity!.address,
       AISLE_BLEND_FILE: blendFile,
       AISLE_BLEND_MODEL: 'none',
+      // Evaluation pages are not traffic: nothing to log (the private store is thrown away anyway).
+      AISLE_SLATE_LOG: 'false',
     });
     return this.ranker.address;
   }

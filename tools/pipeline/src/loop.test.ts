@@ -2,7 +2,8 @@
 // models go to production, the four services running on that store, new transactions ingested
 // through the feature service, a second pipeline run that beats production and promotes, the model
 // services and the ranker picking the new versions up without a restart (the next Rank says so), a
-// third run that finds nothing to do, and a roll-back the ranker follows.
+// third run made only by the slates the ranker logged meanwhile (every step reused, the slates replayed
+// in its report), a fourth that finds nothing to do, and a roll-back the ranker follows.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { grpcRegistry } from './registry-access';
 import { registryCommand } from './registry-cli';
 import { startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit';
 import { datasetLines, writeLines } from './testing/dataset-store';
+import { DEFAULT_WINDOW_MS, readSlates } from './replay';
 
 /** Records of the shipped file: the store starts with the first, the rest arrive later through Ingest. */
 const FIRST = 100_000;
@@ -62,7 +64,7 @@ describe('ingest → pipeline → promotion → the next Rank uses the new versi
     const env = { ...poll, AISLE_FEATURES_ADDRESS: feature.address };
     const [copurchase, affinity] = await Promise.all([startServiceProcess(serviceMain('copurchase-model-service'), { ...env, AISLE_COPURCHASE_PORT: '0' }), startServiceProcess(serviceMain('affinity-model-service'), { ...env, AISLE_AFFINITY_PORT: '0' })]);
     services.push(copurchase, affinity);
-    const rankerProcess = await startServiceProcess(serviceMain('ranker'), { ...env, AISLE_COPURCHASE_ADDRESS: copurchase.address, AISLE_AFFINITY_ADDRESS: affinity.address, AISLE_RANKER_PORT: '0', AISLE_RANK_BUDGET: '4000ms', AISLE_RANK_BUDGET_USER_CONTEXT: '1500ms', AISLE_RANK_BUDGET_CANDIDATES: '1500ms', AISLE_RANK_BUDGET_SCORES: '1500ms' });
+    const rankerProcess = await startServiceProcess(serviceMain('ranker'), { ...env, AISLE_COPURCHASE_ADDRESS: copurchase.address, AISLE_AFFINITY_ADDRESS: affinity.address, AISLE_RANKER_PORT: '0', AISLE_RANK_BUDGET: '4000ms', AISLE_RANK_BUDGET_USER_CONTEXT: '1500ms', AISLE_RANK_BUDGET_CANDIDATES: '1500ms', AISLE_RANK_BUDGET_SCORES: '1500ms', AISLE_SLATE_LOG_INTERVAL: '100ms' });
     services.push(rankerProcess);
     rankerAddress = rankerProcess.address;
   }, 900_000);
@@ -116,11 +118,38 @@ describe('ingest → pipeline → promotion → the next Rank uses the new versi
     expect(services.every((service) => service.child.exitCode === null)).toBe(true);
   });
 
-  it('a rerun with nothing new is a no-op, quickly', async () => {
-    const started = performance.now();
+  it('the slates the ranker logged make the next run a new one (every step reused) whose report replays them; a rerun after it is a no-op, quickly', async () => {
+    // One Rank "as of" the first run's test cut: its 7-day horizon is over in the data, so it is scorable.
+    const client = createRankerClient(rankerAddress, { timeoutMs: 10_000 });
+    try {
+      await client.rank({ userId: USER, k: 10, context: { country: 'United Kingdom', timeUnixMs: Date.parse(`${first.record.cuts.test.slice(0, 10)}T00:00:00Z`) } });
+    } finally {
+      client.close();
+    }
+    // The ranker sends its slates every 100 ms: wait until the store has them all (two equal counts in a row).
+    const count = async () => (await readSlates(store, Date.now() - DEFAULT_WINDOW_MS, Date.now() + 1)).length;
+    let last = -1;
+    await expect
+      .poll(async () => {
+        const n = await count();
+        const settled = n > 0 && n === last;
+        last = n;
+        return settled;
+      }, { timeout: 20_000, interval: 500 })
+      .toBe(true);
+
     const third = await pipeline(BETTER);
-    expect(third.noop).toBe(true);
-    expect(third.record.runId).toBe(second.record.runId);
+    expect(third.noop).toBe(false);
+    expect(third.record.steps.every((step) => step.cached)).toBe(true);
+    expect(third.record.replay).toMatchObject({ slates: last });
+    expect(third.record.replay!.scored).toBeGreaterThan(0);
+    expect(third.record.replay!.groups.map((group) => [group.experiment, group.variant, group.shadow])).toEqual([['', '', false]]);
+    expect(readFileSync(join(third.runDir, 'report.md'), 'utf8')).toMatch(/## Replay of logged slates[\s\S]*### Experiment \(none: production\)\n\n\| variant .*\n.*\n\| \(production\) \| no \| \d+ \| 1 \| \d+ \| [\d.]+ \[/);
+
+    const started = performance.now();
+    const fourth = await pipeline(BETTER);
+    expect(fourth.noop).toBe(true);
+    expect(fourth.record.runId).toBe(third.record.runId);
     expect((performance.now() - started) / 1000).toBeLessThan(10);
     expect(logs.at(-1)).toContain('no-op');
   });

@@ -7,7 +7,8 @@
 //   pipeline registry diff <model> <version a> [version b]
 //   pipeline registry promote <model> <version> [--by who]
 //   pipeline registry rollback <model> [--by who]
-// `run` reads and writes the store named by AISLE_STORE & co (as the train commands do); `registry`
+//   pipeline replay [--from ISO] [--to ISO] [--horizon 7d] [--experiment NAME] [--k 10] [--resamples 1000] [--seed 42] [--json]
+// `run` and `replay` read (`run` also writes) the store named by AISLE_STORE & co (as the train commands do); `registry`
 // talks to the feature service's ModelRegistryService at --address (default AISLE_FEATURES_ADDRESS or
 // 127.0.0.1:50052), or to that store directly with --direct. Both work on SQLite and Cassandra.
 import { userInfo } from 'node:os';
@@ -18,6 +19,7 @@ import { DEFAULT_PIPELINE_DIR } from './paths';
 import { DEFAULT_RUN_OPTIONS, runPipeline, type RunOptions } from './pipeline';
 import { grpcRegistry, storeRegistry } from './registry-access';
 import { registryCommand, UsageError } from './registry-cli';
+import { replayCommand } from './replay';
 
 function number(name: string, text: string | undefined, fallback: number, check: (x: number) => boolean = (x) => x > 0): number {
   if (text === undefined) return fallback;
@@ -96,6 +98,15 @@ async function registry(argv: string[]): Promise<void> {
   }
 }
 
+async function replay(argv: string[]): Promise<void> {
+  const store = openStore(loadStoreConfig());
+  try {
+    process.stdout.write(await replayCommand(store, argv));
+  } finally {
+    await store.close();
+  }
+}
+
 /** parseArgs' own errors (unknown option, missing value) are usage errors too. */
 async function usage<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -111,7 +122,8 @@ export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'run') return usage(() => run(rest));
   if (command === 'registry') return usage(() => registry(rest));
-  throw new UsageError('usage: pipeline run [options] | pipeline registry list|show|diff|promote|rollback <model> ...');
+  if (command === 'replay') return usage(() => replay(rest));
+  throw new UsageError('usage: pipeline run [options] | pipeline registry list|show|diff|promote|rollback <model> ... | pipeline replay [--from ISO] [--to ISO] [--horizon 7d] [--experiment NAME] [--json]');
 }
 
 if (require.main === module) {

@@ -19,6 +19,7 @@ import { BLEND_MODEL, currentProduction, readArtifact, type Production } from '.
 import { pool, type RankTally } from './rank-calls';
 import { DEFAULT_BLEND, fitBlend, type BlendWeights } from '@aisle/ranking';
 import { readRunIndex, writeRun, type RunRecord } from './runs';
+import { replayFingerprint, replayForRun, type RunReplay } from './replay';
 import { readStoreLines, snapshotOf, toRetailLine, type Snapshot } from './snapshot';
 import { StepStore } from './steps';
 import { runTrainer, type ModelName, type Trained } from './trainers';
@@ -104,6 +105,9 @@ export async function runPipeline(store: FeatureStore, options: RunOptions, log:
   if (!(snapshot.firstUnixMs < validationCutMs && cutMs <= snapshot.lastUnixMs)) throw new Error(`the cuts ${cutArg(validationCutMs)} and ${cutArg(cutMs)} must fall inside the data (${formatInvoiceDate(snapshot.firstUnixMs)} … ${formatInvoiceDate(snapshot.lastUnixMs)})`);
   const retail: RetailLine[] = snapshot.lines.map(toRetailLine);
   const base = { snapshot: snapshot.hash, code: code.build };
+  // The logged slates are read now, scored in the report: only their fingerprint (the slates the
+  // replay can score) is part of the run key, see replay/run.ts.
+  const runReplay: RunReplay = await timed('read slates', () => replayForRun(store, snapshot, { seed: options.seed, nowUnixMs: Date.now() }));
 
   // ---- 2. the four trainings ----
   const trainings: [ModelName, number][] = [
@@ -239,6 +243,8 @@ export async function runPipeline(store: FeatureStore, options: RunOptions, log:
     base,
     options: { cut: cutMs, validationCut: validationCutMs, epochs: options.epochs, trainerArgs: options.trainerArgs, seed: options.seed, hrTolerance: options.hrTolerance, maxPerFamily: options.maxPerFamily, register: options.register, promote: options.promote },
     candidateSteps: [...trained.map((step) => step.key), validation.key, fit.key, baselines.key, candidateEvalKey],
+    // Slates that became scorable (new ones, or old ones whose horizon a new snapshot closed) make a new run.
+    replay: replayFingerprint(runReplay),
     // The registry as the run leaves it: a rerun that finds it so has nothing to do.
     production: decision.promote && options.promote && options.register ? candidateVersions : productionVersions,
   }).slice(0, 16);
@@ -301,6 +307,7 @@ export async function runPipeline(store: FeatureStore, options: RunOptions, log:
   });
 
   // ---- 8. record and report ----
+  const replay = await timed('replay', async () => runReplay.evaluate());
   const record: RunRecord = {
     runId,
     runKey,
@@ -317,6 +324,7 @@ export async function runPipeline(store: FeatureStore, options: RunOptions, log:
     baselines: baselines.result,
     modelOnly: { copurchase: copurchaseTest.result.info.metrics, affinity: affinityTest.result.info.metrics },
     gate: { ...decision, hrTolerance: options.hrTolerance },
+    replay,
     registered,
     promoted,
     steps: steps.records.map(({ name, key, cached, seconds }) => ({ name, key, cached, seconds })),

@@ -1,6 +1,7 @@
 // A run's report: Markdown (what happened, every figure, the gate, lineage, how to reproduce) and the
 // same as HTML with inline SVG plots of the metrics by version across runs.
 import type { Figures } from './evaluation';
+import { replayMarkdown } from './replay';
 import type { RunIndexEntry, RunRecord } from './runs';
 import { barChart, escapeXml, lineChart } from './svg';
 
@@ -33,6 +34,10 @@ export function markdownReport(r: RunRecord): string {
     for (const c of r.gate.checks) out.push(`| ${c.name} | ${f4(c.candidate)} | ${f4(c.production)} | ${c.threshold} | ${c.pass ? 'yes' : '**no**'} |`);
     out.push('');
   }
+  out.push('## Replay of logged slates', '');
+  if (!r.replay) out.push('Not measured by this run.', '');
+  else if (r.replay.slates === 0) out.push(`No logged slates served in [${new Date(r.replay.options.fromUnixMs ?? 0).toISOString()}, ${new Date(r.replay.options.toUnixMs ?? 0).toISOString()}).`, '');
+  else out.push(replayMarkdown(r.replay, '###'));
   out.push('## Versions and lineage', '');
   out.push(`- Candidate blend weights: ${JSON.stringify(r.candidate.weights)}; validation objective ${f4(r.candidate.validation.objective)} (${Object.entries(r.candidate.validation.perView).map(([v, x]) => `${v} ${f4(x)}`).join(', ')}), all weights equal ${f4(r.candidate.validation.uniformObjective)}.`);
   out.push(`- Registered: ${Object.entries(r.registered).map(([m, v]) => `${m}@${v}`).join(', ') || 'nothing (registration off)'}.`);

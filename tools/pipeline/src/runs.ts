@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Figures } from './evaluation';
 import type { GateDecision } from './gate';
 import type { RankTally } from './rank-calls';
+import type { ReplayResult } from './replay';
 import { htmlReport, markdownReport } from './report';
 
 export interface RunRecord {
@@ -30,6 +31,8 @@ export interface RunRecord {
   /** The models' own OR-temporal-v1 metrics from their train commands. */
   modelOnly: Record<string, Record<string, number>>;
   gate: GateDecision & { hrTolerance: number };
+  /** The replay of the store's logged slates (absent in records of runs made before it existed). */
+  replay?: ReplayResult;
   /** Model → version registered by this run. */
   registered: Record<string, string>;
   /** Model → "previous → new" for each promotion this run made. */
