@@ -23,6 +23,7 @@ export class SqliteStore implements FeatureStore {
   private readonly insertLog: Statement;
   private readonly insertPurchase: Statement;
   private readonly insertProductLine: Statement;
+  private readonly statements = new Map<string, Statement>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -67,7 +68,7 @@ export class SqliteStore implements FeatureStore {
   }
 
   async getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>> {
-    const select = this.db.prepare(
+    const select = this.prepared(
       `SELECT invoice_no AS invoiceNo, line_id AS lineId, time_ms AS timeUnixMs, quantity, unit_price AS unitPrice, description, customer_id AS customerId, country
        FROM product_lines WHERE product_id = ?`,
     );
@@ -80,7 +81,7 @@ export class SqliteStore implements FeatureStore {
   }
 
   async popular(scope: string, window: PopularityWindow, limit: number): Promise<ScoredProduct[]> {
-    const row = this.db.prepare('SELECT ranking FROM popularity WHERE scope = ? AND time_window = ?').get(scope, window) as { ranking: string } | undefined;
+    const row = this.prepared('SELECT ranking FROM popularity WHERE scope = ? AND time_window = ?').get(scope, window) as { ranking: string } | undefined;
     return row ? (JSON.parse(row.ranking) as ScoredProduct[]).slice(0, limit) : [];
   }
 
@@ -88,7 +89,7 @@ export class SqliteStore implements FeatureStore {
     const accumulator = new PopularityAccumulator();
     // Keyset pages with a yield between them: a full scan never holds the event loop (or the
     // connection) for more than one page.
-    const page = this.db.prepare(
+    const page = this.prepared(
       `SELECT product_id AS productId, invoice_no AS invoiceNo, line_id AS lineId, time_ms AS timeUnixMs, country FROM product_lines
        WHERE (product_id, invoice_no, line_id) > (?, ?, ?) ORDER BY product_id, invoice_no, line_id LIMIT ${SCAN_PAGE}`,
     );
@@ -103,10 +104,10 @@ export class SqliteStore implements FeatureStore {
     }
     const rankings = accumulator.rankings(POPULARITY_DEPTH);
     const now = Date.now();
-    const put = this.db.prepare('INSERT INTO popularity (scope, time_window, ranking, computed_ms) VALUES (?, ?, ?, ?)');
+    const put = this.prepared('INSERT INTO popularity (scope, time_window, ranking, computed_ms) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       // Replace every ranking at once: a scope that lost all its lines (erasure) must disappear too.
-      this.db.prepare('DELETE FROM popularity').run();
+      this.prepared('DELETE FROM popularity').run();
       for (const ranking of rankings) put.run(ranking.scope, ranking.window, JSON.stringify(ranking.products), now);
     })();
     return accumulator.scanned;
@@ -116,18 +117,18 @@ export class SqliteStore implements FeatureStore {
     return this.db.transaction(() => {
       const rows = this.purchases(userId);
       const productAggregates = new Set(rows.map((row) => row.productId)).size;
-      const deleteProductLine = this.db.prepare('DELETE FROM product_lines WHERE product_id = ? AND invoice_no = ? AND line_id = ?');
+      const deleteProductLine = this.prepared('DELETE FROM product_lines WHERE product_id = ? AND invoice_no = ? AND line_id = ?');
       for (const row of rows) deleteProductLine.run(row.productId, row.invoiceNo, row.lineId);
-      const purchases = this.db.prepare('DELETE FROM user_purchases WHERE user_id = ?').run(userId).changes;
-      const transactionLines = this.db.prepare('DELETE FROM transaction_lines WHERE user_id = ?').run(userId).changes;
-      const slates = this.db.prepare('DELETE FROM slates WHERE user_hash = ?').run(slateUserKey(userId)).changes;
+      const purchases = this.prepared('DELETE FROM user_purchases WHERE user_id = ?').run(userId).changes;
+      const transactionLines = this.prepared('DELETE FROM transaction_lines WHERE user_id = ?').run(userId).changes;
+      const slates = this.prepared('DELETE FROM slates WHERE user_hash = ?').run(slateUserKey(userId)).changes;
       return { profiles: rows.length > 0 ? 1 : 0, purchases, productAggregates, transactionLines, slates };
     }).immediate();
   }
 
   async *transactionLines(pageSize = SCAN_PAGE): AsyncIterable<TransactionLine[]> {
     // Keyset pages on the primary key, a yield between them, as in refreshPopularity.
-    const page = this.db.prepare(
+    const page = this.prepared(
       `SELECT line_id AS lineId, invoice_no AS invoiceNo, product_id AS productId, description, quantity, unit_price AS unitPrice, time_ms AS timeUnixMs, user_id AS userId, country
        FROM transaction_lines WHERE line_id > ? ORDER BY line_id LIMIT ?`,
     );
@@ -143,10 +144,10 @@ export class SqliteStore implements FeatureStore {
 
   async appendSlates(slates: readonly Slate[], ttlSeconds: number): Promise<SlateAppendResult> {
     const now = Date.now();
-    const insert = this.db.prepare('INSERT OR IGNORE INTO slates (slate_id, served_ms, user_hash, expires_ms, payload) VALUES (?, ?, ?, ?, ?)');
+    const insert = this.prepared('INSERT OR IGNORE INTO slates (slate_id, served_ms, user_hash, expires_ms, payload) VALUES (?, ?, ?, ?, ?)');
     return this.db.transaction(() => {
       // Expired slates go a bounded slice at a time, so no append pays for a long backlog.
-      this.db.prepare('DELETE FROM slates WHERE slate_id IN (SELECT slate_id FROM slates WHERE expires_ms <= ? LIMIT 1000)').run(now);
+      this.prepared('DELETE FROM slates WHERE slate_id IN (SELECT slate_id FROM slates WHERE expires_ms <= ? LIMIT 1000)').run(now);
       let stored = 0;
       for (const slate of slates) stored += insert.run(slate.slateId, slate.servedUnixMs, slate.userHash, now + ttlSeconds * 1000, encodeSlate(slate)).changes;
       return { stored, duplicates: slates.length - stored };
@@ -155,7 +156,7 @@ export class SqliteStore implements FeatureStore {
 
   async *slates(fromUnixMs: number, toUnixMs: number, pageSize = SCAN_PAGE): AsyncIterable<Slate[]> {
     // Keyset pages on (served_ms, slate_id), as transactionLines pages on its key.
-    const page = this.db.prepare(
+    const page = this.prepared(
       `SELECT served_ms AS served, slate_id AS id, payload FROM slates
        WHERE (served_ms > ? OR (served_ms = ? AND slate_id > ?)) AND served_ms < ? AND expires_ms > ?
        ORDER BY served_ms, slate_id LIMIT ?`,
@@ -184,9 +185,19 @@ export class SqliteStore implements FeatureStore {
     if (this.db.open) this.db.close();
   }
 
+  /** Each SQL text is prepared once and reused (preparing costs more than most of these reads). */
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private purchases(userId: string): UserPurchaseRow[] {
-    return this.db
-      .prepare(
+    return this
+      .prepared(
         `SELECT line_id AS lineId, invoice_no AS invoiceNo, product_id AS productId, quantity, unit_price AS unitPrice, time_ms AS timeUnixMs, country, written_ms AS writtenUnixMs
          FROM user_purchases WHERE user_id = ?`,
       )

@@ -207,6 +207,8 @@ function userStage(input: RankInput, user: SourceOutcome<features.GetUserContext
 interface Gathered {
   neighbours: SourceOutcome<copurchase.CandidatesResponse>;
   popular: SourceOutcome<PopularLists>;
+  /** The candidates' signals; merge adds the scores to them. */
+  pool: Map<string, CandidateSignals>;
   candidateIds: string[];
   affinityScores: SourceOutcome<affinity.ScoreResponse>;
   copurchaseScores: SourceOutcome<copurchase.ScoreResponse>;
@@ -245,7 +247,9 @@ async function gather(
       reuse ? Promise.resolve(reuse.gathered.popular) : popularLists(input.country, deps, bound(settings.stageBudgetMs.candidates)),
     ]),
   );
-  const candidateIds = [...buildPool(poolInputs(input, who, neighbours, popular)).keys()];
+  // A fresh pool per gather (a shadow's too): merge fills in its scores.
+  const pool = buildPool(poolInputs(input, who, neighbours, popular));
+  const candidateIds = [...pool.keys()];
   const samePool = sameCopurchase; // the pool depends only on the co-purchase neighbours and popularity
 
   const neighbourIds = new Set((neighbours.value?.candidates ?? []).map((candidate) => candidate.productId));
@@ -280,7 +284,7 @@ async function gather(
   );
   const explanations = new Map<string, affinity.FeatureContribution[]>();
   for (const score of affinityScores.value?.scores ?? []) explanations.set(score.productId, score.contributions);
-  return { neighbours, popular, candidateIds, affinityScores, copurchaseScores, catalog, explanations };
+  return { neighbours, popular, pool, candidateIds, affinityScores, copurchaseScores, catalog, explanations };
 }
 
 function poolInputs(input: RankInput, who: UserStage, neighbours: SourceOutcome<copurchase.CandidatesResponse>, popular: SourceOutcome<PopularLists>) {
@@ -295,9 +299,9 @@ function poolInputs(input: RankInput, who: UserStage, neighbours: SourceOutcome<
   };
 }
 
-/** A fresh pool with the gathered scores, blended and cut to the page. */
+/** The gathered pool with its scores, blended and cut to the page. */
 function merge(input: RankInput, who: UserStage, gathered: Gathered, blend: Blend, settings: RankSettings) {
-  const pool = buildPool(poolInputs(input, who, gathered.neighbours, gathered.popular));
+  const pool = gathered.pool;
   for (const score of gathered.affinityScores.value?.scores ?? []) {
     const signals = pool.get(score.productId);
     if (signals) signals.affinity = score.probability;
