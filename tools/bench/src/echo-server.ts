@@ -1,6 +1,6 @@
-// A bare grpc-js echo server (no Aisle code on the path): the baseline every Rank figure is divided
-// by. Prints its address and serves until SIGTERM.
-import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+// A bare grpc-js echo server (no Aisle code on the path): the baseline every figure of the bench is
+// divided by. Run as its own process, like the services; prints its address and serves until SIGTERM.
+import { makeGenericClientConstructor, Server, ServerCredentials, type Client, type Metadata, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
 
 export const ECHO_METHOD = {
   path: '/bench.Echo/Echo',
@@ -13,6 +13,12 @@ export const ECHO_METHOD = {
 } as const;
 
 export const ECHO_SERVICE: ServiceDefinition = { echo: ECHO_METHOD };
+
+export type EchoClient = Client & {
+  echo(request: Buffer, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, response: Buffer) => void): unknown;
+};
+
+export const ECHO_CLIENT = makeGenericClientConstructor(ECHO_SERVICE, 'Echo');
 
 if (require.main === module) {
   const server = new Server();
