@@ -32,6 +32,9 @@ export function createCallContext(call: ServerSurfaceCall, method: string, maxDe
   call.once('cancelled', onCancel);
   const onDrain = () => abort('server draining');
   drain.addEventListener('abort', onDrain, { once: true });
+  // A call that waited in the queue until its caller gave up starts aborted, so no work is done for it.
+  if ((call as { cancelled?: boolean }).cancelled) abort('cancelled by caller');
+  else if (deadline <= now) abort('deadline exceeded');
 
   const context: CallContext = {
     deadline,

@@ -6,7 +6,7 @@ import { hasUnknownFields } from '@aisle/contracts';
 import { currentTraceId, meter, type Logger } from '@aisle/telemetry';
 import type { Authenticate } from './auth';
 import { createCallContext, type CallContext } from './context';
-import { InvalidArgumentError, ResourceExhaustedError, toStatus } from './errors';
+import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, toStatus } from './errors';
 
 export type UnaryHandler<Req, Res> = (request: Req, context: CallContext) => Promise<Res>;
 export type ServerStreamHandler<Req, Res> = (request: Req, context: CallContext) => AsyncIterable<Res>;
@@ -98,6 +98,8 @@ export function bindService<S extends Record<string, MethodShape>>(definition: S
         if (hasUnknownFields(call.request)) throw new InvalidArgumentError('request', 'contains fields this API does not define');
         const [context, disposeContext] = createCallContext(call, method.path, options.maxDeadlineMs, options.drain, caller);
         dispose = disposeContext;
+        // Under overload calls queue up; one whose caller has already gone is not worth starting.
+        if (context.signal.aborted) throw new DeadlineExceededError(`not started: ${(context.signal.reason as Error).message} before the server reached it`);
         await body(context);
       } catch (error) {
         code = toStatus(error).code;

@@ -67,11 +67,11 @@ describe('createServer', () => {
         throw new Error('secret database detail');
       },
     });
-    const invalid = await failure(unaryCall(client, client.candidates, { seeds: [], limit: 0, excludeProductIds: [] }, { deadline: Date.now() + 5000 }));
+    const invalid = await failure(unaryCall(client, client.candidates, { seeds: [], limit: 0, excludeProductIds: [], modelVersion: '' }, { deadline: Date.now() + 5000 }));
     expect(invalid.code).toBe(status.INVALID_ARGUMENT);
     expect(invalid.details).toBe('limit: must be between 1 and 500, got 0');
     expect(invalid.metadata.get('x-invalid-field')).toEqual(['limit']);
-    const internal = await failure(unaryCall(client, client.score, { seeds: [], candidateIds: [] }, { deadline: Date.now() + 5000 }));
+    const internal = await failure(unaryCall(client, client.score, { seeds: [], candidateIds: [], modelVersion: '' }, { deadline: Date.now() + 5000 }));
     expect(internal.code).toBe(status.INTERNAL);
     expect(internal.details).toBe('internal error');
   });
@@ -151,7 +151,7 @@ describe('createServer', () => {
     while (entered < 3) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(server.inFlightCalls()).toBe(3);
     // Every extra call is refused while the held ones are still blocked: refusal never waits for capacity.
-    const extra = await Promise.all(Array.from({ length: 20 }, () => failure(unaryCall(client, client.candidates, { seeds: [], limit: 1, excludeProductIds: [] }, { deadline: Date.now() + 30_000 }))));
+    const extra = await Promise.all(Array.from({ length: 20 }, () => failure(unaryCall(client, client.candidates, { seeds: [], limit: 1, excludeProductIds: [], modelVersion: '' }, { deadline: Date.now() + 30_000 }))));
     expect(new Set(extra.map((error) => error.code))).toEqual(new Set([status.RESOURCE_EXHAUSTED]));
     expect(extra[0]!.details).toContain('limit of 3 concurrent calls');
     expect(entered).toBe(3);
@@ -177,7 +177,7 @@ describe('createServer', () => {
       },
     });
     const finishing = unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 10_000 });
-    const hanging = failure(unaryCall(client, client.candidates, { seeds: [], limit: 1, excludeProductIds: [] }, { deadline: Date.now() + 10_000, metadata: new Metadata() }));
+    const hanging = failure(unaryCall(client, client.candidates, { seeds: [], limit: 1, excludeProductIds: [], modelVersion: '' }, { deadline: Date.now() + 10_000, metadata: new Metadata() }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const drained = server.drain(500);
     release();
