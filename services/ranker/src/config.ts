@@ -39,11 +39,11 @@ export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Slates waiting to be sent at most; beyond it new ones are dropped (aisle.slates.dropped). */
       AISLE_SLATE_LOG_QUEUE: integer(10_000, { min: 1, max: 1_000_000 }),
       /** Slates per AppendSlates call. */
-      AISLE_SLATE_LOG_BATCH: integer(200, { min: 1, max: 1000 }),
+      AISLE_SLATE_LOG_BATCH: integer(50, { min: 1, max: 1000 }),
       /** How often queued slates are sent. */
-      AISLE_SLATE_LOG_INTERVAL: duration(1_000, { min: 10, max: 60_000 }),
+      AISLE_SLATE_LOG_INTERVAL: duration(250, { min: 10, max: 60_000 }),
       /** Best candidates kept per logged slate, with their per-source signals. */
-      AISLE_SLATE_LOG_CANDIDATES: integer(50, { min: 0, max: 500 }),
+      AISLE_SLATE_LOG_CANDIDATES: integer(20, { min: 0, max: 500 }),
       /** Budget of one shadow scoring, which runs after the answer has gone. */
       AISLE_SHADOW_BUDGET: duration(250, { min: 10, max: 60_000 }),
       /** Shadow scorings running at once at most; a sampled request beyond it skips its shadow. */

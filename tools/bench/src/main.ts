@@ -4,9 +4,9 @@
 // the echo server, and writes the report (JSON, Markdown, SVG) to tools/bench/results.
 //   npm run bench -- [--store sqlite|cassandra|both] [--seconds N] [--concurrency 1,4,16,64] [--rates 25,50,100] [--soak 600] [--rankers 1,2] [--quick]
 // It runs the services on the store `npm start` prepared (.data/aisle.db); run `npm start` once first.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { startOtlpReceiver } from '@aisle/telemetry/testing';
 // The whole-stack harness is tools/stack's (the e2e suites and `npm start` use it too); a tool importing
@@ -19,7 +19,8 @@ import type { Job, Shape, Target } from './jobs';
 import { parseOptions, splitConcurrency, USAGE, type BenchOptions, type StoreChoice } from './options';
 import { startEchoProcess, startLoadProcess, runTogether, type LoadProcess } from './pool';
 import { readProc, watchMachine, watchProcesses } from './proc';
-import { renderMarkdown, type BenchReport, type Paired, type Phase, type ScaleOut, type Soak, type StoreReport, type Tracing } from './report';
+import { renderMarkdown, type BenchReport, type Paired, type Phase, type ScaleOut, type ShadowCost, type Soak, type StoreReport, type Tracing } from './report';
+import { countSlates, otherCopurchaseVersion, SHADOW_CONFIGS, writeExperiments, type ShadowConfig } from './shadow';
 import { errorCount, memoryTrend, ratio, saturation, summarize, throughput, type RawPhase } from './stats';
 import { latencyPlot, type Panel } from './svg';
 
@@ -136,7 +137,15 @@ async function benchStore(ctx: Ctx, store: StoreChoice, first: boolean, report: 
   const env = storeEnv(store);
   if (store === 'cassandra') await prepareCassandra(storeEnv('sqlite'), env, log);
   log(`\n== store ${store}: starting the stack`);
-  const stack = await startStack({ storeEnv: env, serviceEnv: { ...SERVICE_ENV, OTEL_TRACES_EXPORTER: 'none' } });
+  // The ranker watches an experiments file (empty until the shadow-cost phase switches it).
+  const scratch = mkdtempSync(join(tmpdir(), 'aisle-bench-'));
+  const experimentsFile = join(scratch, 'experiments.json');
+  writeExperiments(experimentsFile, undefined);
+  const stack = await startStack({
+    storeEnv: env,
+    serviceEnv: { ...SERVICE_ENV, OTEL_TRACES_EXPORTER: 'none' },
+    rankerEnv: { AISLE_EXPERIMENTS_FILE: experimentsFile, AISLE_EXPERIMENTS_POLL: '200ms' },
+  });
   const result: StoreReport = { store, closed: [], open: [], components: [] };
   report.stores.push(result);
   try {
@@ -193,12 +202,54 @@ async function benchStore(ctx: Ctx, store: StoreChoice, first: boolean, report: 
     result.components.push(await paired(ctx, stack, 'blend + top-K of 500 (in-process)', one, s, [{ kind: 'blend', productIds: fixtures.productIds }]));
     result.components.push(await paired(ctx, stack, `${store === 'cassandra' ? 'Cassandra' : 'SQLite'} read: user context (in-process)`, c, s, [{ kind: 'storeRead', storeEnv: env, users: fixtures.users }]));
 
+    if (store === 'sqlite' && options.shadowRounds > 0) report.shadow = await shadowCost(ctx, stack, experimentsFile, options.shadowRate ?? Math.max(1, (result.saturation?.throughput ?? 80) / 2));
     if (first && options.tracingRounds > 0) report.tracing = await tracing(ctx, stack, env);
     if (first && options.rankers.some((n) => n > 1)) report.scaleOut = await scaleOut(ctx, stack);
     if (first && options.soakSeconds > 0) report.soak = await soak(ctx, stack, result.saturation?.throughput ?? 50);
   } finally {
     await stack.stop();
+    rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rank's latency with no shadow, a blend-only shadow and a co-purchase-model shadow, alternating rounds. */
+async function shadowCost(ctx: Ctx, stack: Stack, experimentsFile: string, rate: number): Promise<ShadowCost> {
+  const { options } = ctx;
+  const version = await otherCopurchaseVersion(SQLITE_PATH);
+  const configs = SHADOW_CONFIGS.filter((config) => config !== 'model' || version !== undefined);
+  log(`-- shadow cost: open loop at ${rate.toFixed(0)}/s, shadows ${configs.join(' / ')} at 100%, ${options.shadowRounds} round(s) of ${options.seconds} s`);
+  const rank = rankTargets(ctx, [stack.ranker.address]);
+  const shape = { kind: 'open' as const, rate };
+  const started = Date.now();
+  // The ranker re-reads the file every 200 ms; a pinned version loads in the model service on first use.
+  const use = async (config: ShadowConfig | undefined) => {
+    writeExperiments(experimentsFile, config, version);
+    await sleep(1000);
+  };
+  if (version) {
+    await use('model');
+    await measure(ctx, 'Rank (warm-up, model shadow)', shape, WARM_UP_SECONDS, rank, []);
+  }
+  const phases: Partial<Record<ShadowConfig, Phase[]>> = {};
+  const processes = allProcesses(ctx, stack);
+  for (let round = 0; round < options.shadowRounds; round++) {
+    for (const config of configs) {
+      await use(config);
+      (phases[config] ??= []).push(await measure(ctx, `Rank, shadow ${config}`, shape, options.seconds, rank, processes));
+    }
+  }
+  await use(undefined);
+  await sleep(2500); // the last slates leave the ranker's queue
+  const logged = await countSlates(SQLITE_PATH, started, Date.now());
+  return {
+    rate,
+    rounds: options.shadowRounds,
+    copurchaseVersion: version,
+    phases: Object.fromEntries(configs.map((config) => [config, mergeRounds(phases[config]!)])),
+    slates: Object.fromEntries(configs.map((config) => [config, logged[`bench-shadow-${config}`] ?? { served: 0, shadow: 0 }])),
+  };
 }
 
 async function tracing(ctx: Ctx, off: Stack, env: Record<string, string>): Promise<Tracing> {

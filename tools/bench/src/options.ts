@@ -16,6 +16,10 @@ export interface BenchOptions {
   deadlineMs: number;
   tracingRounds: number;
   tracingConcurrency: number;
+  /** Rounds of the shadow-cost comparison (0 = skip it). */
+  shadowRounds: number;
+  /** Open-loop rate of the shadow-cost comparison; default half of Rank's saturation. */
+  shadowRate?: number;
   outDir?: string;
   /** Re-render this written JSON report's Markdown and SVG instead of measuring. */
   render?: string;
@@ -34,7 +38,8 @@ const positive = (text: string, name: string, allowZero = false) => {
 };
 
 export const USAGE = `npm run bench -- [--store sqlite|cassandra|both] [--seconds N] [--concurrency 1,4,16,64] [--rates 25,50,100] [--soak SECONDS] [--rankers 1,2] [--quick]
-  [--component-concurrency 4] [--component-seconds N] [--deadline-ms 1000] [--tracing-rounds N] [--tracing-concurrency 8] [--out DIR]
+  [--component-concurrency 4] [--component-seconds N] [--deadline-ms 1000] [--tracing-rounds N] [--tracing-concurrency 8]
+  [--shadow-rounds N] [--shadow-rate CALLS_PER_S] [--out DIR]
   npm run bench -- --render tools/bench/results/<stamp>.json   (Markdown and SVG again from a written report)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -53,6 +58,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'deadline-ms': { type: 'string', default: '1000' },
       'tracing-rounds': { type: 'string' },
       'tracing-concurrency': { type: 'string', default: '8' },
+      'shadow-rounds': { type: 'string' },
+      'shadow-rate': { type: 'string' },
       out: { type: 'string' },
       render: { type: 'string' },
     },
@@ -77,6 +84,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     deadlineMs: positive(values['deadline-ms'], 'deadline-ms'),
     tracingRounds: Math.round(positive(values['tracing-rounds'] ?? (quick ? '1' : '2'), 'tracing-rounds', true)),
     tracingConcurrency: Math.round(positive(values['tracing-concurrency'], 'tracing-concurrency')),
+    shadowRounds: Math.round(positive(values['shadow-rounds'] ?? (quick ? '1' : '2'), 'shadow-rounds', true)),
+    shadowRate: values['shadow-rate'] === undefined ? undefined : positive(values['shadow-rate'], 'shadow-rate'),
     outDir: values.out,
     render: values.render,
   };

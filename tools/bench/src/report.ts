@@ -87,6 +87,17 @@ export interface Tracing {
   spans: number;
 }
 
+/** Rank under the same open-loop load with no shadow, a blend-only shadow and a model shadow, all at 100%. */
+export interface ShadowCost {
+  rate: number;
+  rounds: number;
+  /** The registered co-purchase version the model shadow scored with (none registered: no model phase). */
+  copurchaseVersion?: string;
+  phases: Partial<Record<'none' | 'blend' | 'model', Phase>>;
+  /** Slates the store logged during each configuration: served, and shadows that ran. */
+  slates: Partial<Record<'none' | 'blend' | 'model', { served: number; shadow: number }>>;
+}
+
 export interface BenchReport {
   startedAt: string;
   finishedAt: string;
@@ -95,6 +106,7 @@ export interface BenchReport {
   settings: Record<string, unknown>;
   stores: StoreReport[];
   tracing?: Tracing;
+  shadow?: ShadowCost;
   scaleOut?: ScaleOut;
   soak?: Soak;
   notes: string[];
@@ -186,6 +198,15 @@ export function summaryLines(report: BenchReport): string[] {
     const t = report.tracing;
     lines.push(`- Tracing on (100% sampled, exported) ÷ off: throughput ${x(ratio(t.on.throughput, t.off.throughput))}, p50 ${x(ratio(t.on.latency.p50, t.off.latency.p50))}, p99 ${x(ratio(t.on.latency.p99, t.off.latency.p99))} (closed loop at ${t.concurrency}).`);
   }
+  if (report.shadow) {
+    const sh = report.shadow;
+    const none = sh.phases.none;
+    const part = (config: 'blend' | 'model', label: string) => {
+      const phase = sh.phases[config];
+      return phase ? `, ${label} ${f(phase.latency.p99, 1)} ms (**${x(ratio(phase.latency.p99, none?.latency.p99), 2)}**, ${sh.slates[config]?.shadow ?? 0} shadow slates for ${sh.slates[config]?.served ?? 0} served)` : '';
+    };
+    lines.push(`- Shadow variant at 100% sampling (open loop ${f(sh.rate, 0)} calls/s, ${sh.rounds} alternating round(s)): Rank p99 with none ${f(none?.latency.p99, 1)} ms${part('blend', 'a blend-only shadow')}${part('model', 'a co-purchase-model shadow')} (goal ≤ ×1.10).`);
+  }
   if (report.soak) {
     const s = report.soak;
     lines.push(
@@ -220,6 +241,18 @@ export function renderMarkdown(report: BenchReport, plotFile = 'latest.svg'): st
     out.push(`## Tracing on vs off`, '', `Two stacks on the same store, one exporting every span over OTLP/HTTP (${t.spans.toLocaleString('en')} spans received), one with tracing off; closed loop at ${t.concurrency}, ${t.rounds} alternating round(s).`, '');
     out.push(...pairTable([{ subject: t.off }, { subject: t.on }]));
     out.push('', `on ÷ off: throughput ${x(ratio(t.on.throughput, t.off.throughput))}, p50 ${x(ratio(t.on.latency.p50, t.off.latency.p50))}, p99 ${x(ratio(t.on.latency.p99, t.off.latency.p99))}`, '', ...processTable([t.off, t.on]), '');
+  }
+  if (report.shadow) {
+    const sh = report.shadow;
+    out.push(
+      '## Shadow variant cost',
+      '',
+      `The same open-loop load (${f(sh.rate, 0)} calls/s) on one stack whose ranker's experiments file is switched between an experiment without a shadow, one whose shadow only re-blends (no extra call), and one whose shadow scores with co-purchase version ${sh.copurchaseVersion ?? '(none registered: skipped)'} (its Candidates and Score calls again, and affinity for the pool that changes); every shadow sampled at 100%, ${sh.rounds} alternating round(s). Shadow slates counted in the store's slate log (a shadow skipped at AISLE_SHADOW_MAX_INFLIGHT logs none).`,
+      '',
+    );
+    const configs = (['none', 'blend', 'model'] as const).filter((config) => sh.phases[config]);
+    out.push(...pairTable(configs.map((config) => ({ subject: sh.phases[config]! }))), '');
+    out.push(...table(['shadow', 'p99 vs none', 'served slates', 'shadow slates'], ['---', '---:', '---:', '---:'], configs.map((config) => [config, x(ratio(sh.phases[config]!.latency.p99, sh.phases.none?.latency.p99), 2), String(sh.slates[config]?.served ?? 0), String(sh.slates[config]?.shadow ?? 0)])), '');
   }
   if (report.scaleOut) {
     out.push('## Scale-out: rankers on the same downstreams', '', 'Closed loop; two load processes, each driving its own ranker when there are two.', '');
