@@ -153,6 +153,10 @@ async function benchStore(ctx: Ctx, store: StoreChoice, first: boolean, report: 
     // Warm caches, connections and JIT on both sides; not reported.
     await measure(ctx, 'Rank (warm-up)', { kind: 'closed', concurrency: 8 }, WARM_UP_SECONDS, rank, []);
     await measure(ctx, 'echo (warm-up)', { kind: 'closed', concurrency: 4 }, 1, [{ kind: 'echo', address: ctx.echo.address }], []);
+    if (options.shadowOnly) {
+      if (store === 'sqlite') report.shadow = await shadowCost(ctx, stack, experimentsFile, options.shadowRate ?? 80);
+      return;
+    }
 
     log(`-- closed loop, ${options.seconds} s per phase`);
     for (const concurrency of options.concurrency) result.closed.push(await paired(ctx, stack, 'Rank', { kind: 'closed', concurrency }, options.seconds, rank));
@@ -248,6 +252,7 @@ async function shadowCost(ctx: Ctx, stack: Stack, experimentsFile: string, rate:
     rounds: options.shadowRounds,
     copurchaseVersion: version,
     phases: Object.fromEntries(configs.map((config) => [config, mergeRounds(phases[config]!)])),
+    p99ByRound: Object.fromEntries(configs.map((config) => [config, phases[config]!.map((phase) => phase.latency.p99)])),
     slates: Object.fromEntries(configs.map((config) => [config, logged[`bench-shadow-${config}`] ?? { served: 0, shadow: 0 }])),
   };
 }

@@ -20,6 +20,8 @@ export interface BenchOptions {
   shadowRounds: number;
   /** Open-loop rate of the shadow-cost comparison; default half of Rank's saturation. */
   shadowRate?: number;
+  /** Measure only the shadow cost (at --shadow-rate, default 80/s), nothing else. */
+  shadowOnly: boolean;
   outDir?: string;
   /** Re-render this written JSON report's Markdown and SVG instead of measuring. */
   render?: string;
@@ -39,7 +41,7 @@ const positive = (text: string, name: string, allowZero = false) => {
 
 export const USAGE = `npm run bench -- [--store sqlite|cassandra|both] [--seconds N] [--concurrency 1,4,16,64] [--rates 25,50,100] [--soak SECONDS] [--rankers 1,2] [--quick]
   [--component-concurrency 4] [--component-seconds N] [--deadline-ms 1000] [--tracing-rounds N] [--tracing-concurrency 8]
-  [--shadow-rounds N] [--shadow-rate CALLS_PER_S] [--out DIR]
+  [--shadow-rounds N] [--shadow-rate CALLS_PER_S] [--shadow-only] [--out DIR]
   npm run bench -- --render tools/bench/results/<stamp>.json   (Markdown and SVG again from a written report)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -60,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'tracing-concurrency': { type: 'string', default: '8' },
       'shadow-rounds': { type: 'string' },
       'shadow-rate': { type: 'string' },
+      'shadow-only': { type: 'boolean', default: false },
       out: { type: 'string' },
       render: { type: 'string' },
     },
@@ -86,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     tracingConcurrency: Math.round(positive(values['tracing-concurrency'], 'tracing-concurrency')),
     shadowRounds: Math.round(positive(values['shadow-rounds'] ?? (quick ? '1' : '2'), 'shadow-rounds', true)),
     shadowRate: values['shadow-rate'] === undefined ? undefined : positive(values['shadow-rate'], 'shadow-rate'),
+    shadowOnly: values['shadow-only'],
     outDir: values.out,
     render: values.render,
   };

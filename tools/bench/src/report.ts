@@ -1,6 +1,6 @@
 // The bench's report: the data written as JSON, and its Markdown rendering (pure, tested).
 import type { ProcessUse } from './proc';
-import { errorCount, ratio, realErrors, type LatencySummary } from './stats';
+import { errorCount, medianPairedRatio, ratio, realErrors, type LatencySummary } from './stats';
 
 /** One measured phase against one target. */
 export interface Phase {
@@ -94,6 +94,8 @@ export interface ShadowCost {
   /** The registered co-purchase version the model shadow scored with (none registered: no model phase). */
   copurchaseVersion?: string;
   phases: Partial<Record<'none' | 'blend' | 'model', Phase>>;
+  /** Each round's p99 per configuration (the rounds alternate configurations back to back). */
+  p99ByRound: Partial<Record<'none' | 'blend' | 'model', number[]>>;
   /** Slates the store logged during each configuration: served, and shadows that ran. */
   slates: Partial<Record<'none' | 'blend' | 'model', { served: number; shadow: number }>>;
 }
@@ -203,9 +205,9 @@ export function summaryLines(report: BenchReport): string[] {
     const none = sh.phases.none;
     const part = (config: 'blend' | 'model', label: string) => {
       const phase = sh.phases[config];
-      return phase ? `, ${label} ${f(phase.latency.p99, 1)} ms (**${x(ratio(phase.latency.p99, none?.latency.p99), 2)}**, ${sh.slates[config]?.shadow ?? 0} shadow slates for ${sh.slates[config]?.served ?? 0} served)` : '';
+      return phase ? `; ${label}: p99 **${x(medianPairedRatio(sh.p99ByRound[config] ?? [], sh.p99ByRound.none ?? []), 2)}**, p50 ${x(ratio(phase.latency.p50, none?.latency.p50), 2)} (${sh.slates[config]?.shadow ?? 0} shadow slates for ${sh.slates[config]?.served ?? 0} served)` : '';
     };
-    lines.push(`- Shadow variant at 100% sampling (open loop ${f(sh.rate, 0)} calls/s, ${sh.rounds} alternating round(s)): Rank p99 with none ${f(none?.latency.p99, 1)} ms${part('blend', 'a blend-only shadow')}${part('model', 'a co-purchase-model shadow')} (goal ≤ ×1.10).`);
+    lines.push(`- Shadow variant at 100% sampling (open loop ${f(sh.rate, 0)} calls/s, ${sh.rounds} alternating rounds; p99 as the median over rounds of the paired ratio to no shadow, goal ≤ ×1.10)${part('blend', 'a blend-only shadow')}${part('model', 'a co-purchase-model shadow')}.`);
   }
   if (report.soak) {
     const s = report.soak;
@@ -252,7 +254,14 @@ export function renderMarkdown(report: BenchReport, plotFile = 'latest.svg'): st
     );
     const configs = (['none', 'blend', 'model'] as const).filter((config) => sh.phases[config]);
     out.push(...pairTable(configs.map((config) => ({ subject: sh.phases[config]! }))), '');
-    out.push(...table(['shadow', 'p99 vs none', 'served slates', 'shadow slates'], ['---', '---:', '---:', '---:'], configs.map((config) => [config, x(ratio(sh.phases[config]!.latency.p99, sh.phases.none?.latency.p99), 2), String(sh.slates[config]?.served ?? 0), String(sh.slates[config]?.shadow ?? 0)])), '');
+    out.push(
+      ...table(
+        ['shadow', 'p99 per round, ms', 'p99 vs none (median of paired rounds)', 'served slates', 'shadow slates'],
+        ['---', '---', '---:', '---:', '---:'],
+        configs.map((config) => [config, (sh.p99ByRound[config] ?? []).map((value) => f(value, 1)).join(', '), x(medianPairedRatio(sh.p99ByRound[config] ?? [], sh.p99ByRound.none ?? []), 2), String(sh.slates[config]?.served ?? 0), String(sh.slates[config]?.shadow ?? 0)]),
+      ),
+      '',
+    );
   }
   if (report.scaleOut) {
     out.push('## Scale-out: rankers on the same downstreams', '', 'Closed loop; two load processes, each driving its own ranker when there are two.', '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryTrend, mergePhases, percentile, ratio, realErrors, robustSlope, saturation, slope, summarize, throughput, type RawPhase } from './stats';
+import { medianPairedRatio, memoryTrend, mergePhases, percentile, ratio, realErrors, robustSlope, saturation, slope, summarize, throughput, type RawPhase } from './stats';
 
 const phase = (over: Partial<RawPhase>): RawPhase => ({ ok: 0, degraded: 0, errors: {}, sent: 0, seconds: 1, latencies: [], ...over });
 
@@ -84,5 +84,13 @@ describe('memory trend', () => {
     expect(ranker).toMatchObject({ name: 'ranker', firstMb: 200, lastMb: 204 });
     expect(ranker!.robustSlopeMbPerMin).toBeCloseTo(2);
     expect(features!.slopeMbPerMin).toBe(0);
+  });
+});
+
+describe('medianPairedRatio', () => {
+  it('takes the median of the per-round ratios, so one stalled round does not move it', () => {
+    expect(medianPairedRatio([11, 200, 12], [10, 10, 10])).toBeCloseTo(1.2, 9);
+    expect(medianPairedRatio([10, 20], [10, 10])).toBeCloseTo(1.5, 9);
+    expect(medianPairedRatio([], [])).toBeUndefined();
   });
 });

@@ -106,3 +106,14 @@ export function memoryTrend(samples: readonly { atSeconds: number; rssMb: Record
     return { name, firstMb: points[0]?.y ?? NaN, lastMb: points[points.length - 1]?.y ?? NaN, slopeMbPerMin: slope(points), robustSlopeMbPerMin: robustSlope(points) };
   });
 }
+
+/**
+ * Median over rounds of the ratio subject ÷ baseline, each round's pair measured back to back: a noisy
+ * round (a pause of the shared machine) moves one ratio, not the result.
+ */
+export function medianPairedRatio(subject: readonly number[], baseline: readonly number[]): number | undefined {
+  const ratios = subject.flatMap((value, i) => (baseline[i] !== undefined && baseline[i]! > 0 ? [value / baseline[i]!] : [])).sort((a, b) => a - b);
+  if (ratios.length === 0) return undefined;
+  const middle = Math.floor(ratios.length / 2);
+  return ratios.length % 2 === 1 ? ratios[middle] : (ratios[middle - 1]! + ratios[middle]!) / 2;
+}

@@ -259,21 +259,19 @@ async function gather(
     Promise.all([
       sameAffinity && samePool
         ? Promise.resolve(reuse.gathered.affinityScores)
-        : candidateIds.length > 0
-          ? callSource(() =>
-              downstreams.affinityScore(
-                {
-                  user: known ? who.context?.profile : undefined,
-                  history: candidateIds.flatMap((id) => (who.boughtById.has(id) ? [who.boughtById.get(id)!] : [])),
-                  candidateIds,
-                  context: { country: input.country || who.context?.profile?.country || '', timeUnixMs: who.nowUnixMs },
-                  explainTop: input.explain && !reuse ? 3 : 0,
-                  modelVersion: models.affinity ?? '',
-                },
-                scoresBound,
-              ),
-            )
-          : Promise.resolve(skipped<affinity.ScoreResponse>('no candidates')),
+        : affinityFor(sameAffinity ? reuse.gathered.affinityScores : undefined, candidateIds, (ids) =>
+            downstreams.affinityScore(
+              {
+                user: known ? who.context?.profile : undefined,
+                history: ids.flatMap((id) => (who.boughtById.has(id) ? [who.boughtById.get(id)!] : [])),
+                candidateIds: ids,
+                context: { country: input.country || who.context?.profile?.country || '', timeUnixMs: who.nowUnixMs },
+                explainTop: input.explain && !reuse ? 3 : 0,
+                modelVersion: models.affinity ?? '',
+              },
+              scoresBound,
+            ),
+          ),
       sameCopurchase && samePool
         ? Promise.resolve(reuse.gathered.copurchaseScores)
         : seeds.length > 0 && needCopurchaseScore.length > 0
@@ -285,6 +283,27 @@ async function gather(
   const explanations = new Map<string, affinity.FeatureContribution[]>();
   for (const score of affinityScores.value?.scores ?? []) explanations.set(score.productId, score.contributions);
   return { neighbours, popular, pool, candidateIds, affinityScores, copurchaseScores, catalog, explanations };
+}
+
+/**
+ * Affinity scores of the candidates. A score depends on the user, the context and the product only, so
+ * a shadow with the same affinity version asks only for the candidates its own pool added.
+ */
+async function affinityFor(
+  previous: SourceOutcome<affinity.ScoreResponse> | undefined,
+  candidateIds: string[],
+  score: (ids: string[]) => Promise<affinity.ScoreResponse>,
+): Promise<SourceOutcome<affinity.ScoreResponse>> {
+  if (candidateIds.length === 0) return skipped<affinity.ScoreResponse>('no candidates');
+  if (previous?.state !== 'OK' || !previous.value) return callSource(() => score(candidateIds));
+  const scored = new Map(previous.value.scores.map((entry) => [entry.productId, entry]));
+  const missing = candidateIds.filter((id) => !scored.has(id));
+  if (missing.length === 0) return previous;
+  const asked = await callSource(() => score(missing));
+  if (!asked.value) return asked;
+  const wanted = new Set(candidateIds);
+  const reused = previous.value.scores.filter((entry) => wanted.has(entry.productId));
+  return { ...asked, value: { ...asked.value, scores: [...reused, ...asked.value.scores], unknownProductIds: [...new Set([...previous.value.unknownProductIds, ...asked.value.unknownProductIds])] } };
 }
 
 function poolInputs(input: RankInput, who: UserStage, neighbours: SourceOutcome<copurchase.CandidatesResponse>, popular: SourceOutcome<PopularLists>) {

@@ -12,12 +12,12 @@ import { ProductCache } from '../adapters/product-cache';
 import type { Experiment } from '../experiments/experiments';
 import { rank, type RankDependencies } from './rank';
 
-const products = Array.from({ length: 40 }, (_, i) => `2${String(i).padStart(4, '0')}`);
+const products = Array.from({ length: 50 }, (_, i) => `2${String(i).padStart(4, '0')}`);
 const scored = (ids: string[]): common.ScoredProduct[] => ids.map((productId, i) => ({ productId, score: 1 - i / ids.length }));
 const unavailable = (): ServiceError => Object.assign(new Error('UNAVAILABLE'), { code: status.UNAVAILABLE, details: 'affinity version away', metadata: new Metadata() });
 
 /** Stand-in downstreams; affinity answers by model version: '' production, 'hangs' never, 'fails' UNAVAILABLE. */
-function downstreams(calls: string[]): Downstreams {
+function downstreams(calls: string[], asked: string[][] = []): Downstreams {
   const never = (bound: CallBound) => new Promise<never>((_, reject) => bound.signal.addEventListener('abort', () => reject(new Error('aborted'))));
   return {
     userContext: async () =>
@@ -32,7 +32,9 @@ function downstreams(calls: string[]): Downstreams {
     products: async (ids) => ({ products: ids.map((productId) => ({ productId, description: productId, isProduct: true, inStock: true }) as never), unknownProductIds: [] }),
     copurchaseCandidates: async (request) => {
       calls.push(`copurchase.candidates:${request.modelVersion}`);
-      return { candidates: scored(products.slice(1, 10)), unknownProductIds: [], model: { model: 'copurchase', version: request.modelVersion || 'c-prod' } };
+      // Another co-purchase version proposes products nothing else in the pool proposes.
+      const candidates = request.modelVersion ? products.slice(40, 49) : products.slice(1, 10);
+      return { candidates: scored(candidates), unknownProductIds: [], model: { model: 'copurchase', version: request.modelVersion || 'c-prod' } };
     },
     copurchaseScore: async (request) => {
       calls.push(`copurchase.score:${request.modelVersion}`);
@@ -40,6 +42,7 @@ function downstreams(calls: string[]): Downstreams {
     },
     affinityScore: async (request, bound): Promise<affinity.ScoreResponse> => {
       calls.push(`affinity.score:${request.modelVersion}`);
+      asked.push(request.candidateIds);
       if (request.modelVersion === 'hangs') return never(bound);
       if (request.modelVersion === 'fails') throw unavailable();
       // The pinned version likes only the popular end of the catalogue, production only the rest.
@@ -54,9 +57,10 @@ function downstreams(calls: string[]): Downstreams {
 
 function setup(experiment: Experiment) {
   const calls: string[] = [];
+  const asked: string[][] = [];
   const logged: slates.Slate[] = [];
   const deps: RankDependencies = {
-    downstreams: downstreams(calls),
+    downstreams: downstreams(calls, asked),
     popularCache: new PopularCache(60_000),
     productCache: new ProductCache(1000, 60_000),
     blend: () => ({ weights: DEFAULT_BLEND, version: 'b-prod' }),
@@ -65,7 +69,7 @@ function setup(experiment: Experiment) {
     settings: { budgetMs: 1000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 5, popularReuseMs: 0, maxPerFamily: 2, shadowBudgetMs: 150, shadowMaxInFlight: 4 },
   };
   const call = () => rank({ userId: 'u1', k: 10, country: 'United Kingdom', timeUnixMs: 0, exclude: new Set(), excludePurchased: false, explain: false }, { deadline: Date.now() + 2000, signal: new AbortController().signal }, deps);
-  return { calls, logged, call };
+  return { calls, asked, logged, call };
 }
 
 const served = { name: 'shadow-test', variants: [{ name: 'control', share: 1 }] };
@@ -113,6 +117,20 @@ describe('shadow variant', () => {
     expect(calls.filter((c) => c.startsWith('affinity.score'))).toEqual(['affinity.score:', 'affinity.score:a-new']);
     // The user's hash, never the id.
     expect(JSON.stringify(logged)).not.toContain('"u1"');
+  });
+
+  it('with another co-purchase version, asks affinity only for the candidates its pool added', async () => {
+    const { calls, asked, logged, call } = setup({ ...served, shadow: { name: 'new-copurchase', sample: 1, models: { copurchase: 'c-new' } } });
+    await call();
+    await expect.poll(() => logged.length, { timeout: 2000 }).toBe(2);
+    expect(calls.filter((c) => c.startsWith('copurchase.candidates'))).toEqual(['copurchase.candidates:', 'copurchase.candidates:c-new']);
+    expect(asked).toHaveLength(2);
+    expect([...asked[1]!].sort()).toEqual(products.slice(40, 49).sort());
+    // Every candidate of the shadow's page was scored: reused scores plus the new ones.
+    const shadow = logged[1]!;
+    expect(shadow.models).toContainEqual({ model: 'copurchase', version: 'c-new' });
+    expect(shadow.candidates.every((candidate) => candidate.affinity === 0 || candidate.affinity === 1)).toBe(true);
+    expect(shadow.candidates.some((candidate) => products.indexOf(candidate.productId) >= 40)).toBe(true);
   });
 
   it('scores a blend-only shadow without any further call', async () => {
