@@ -5,6 +5,7 @@
 import { common } from '@aisle/contracts';
 import { ATTR, meter, type Logger } from '@aisle/telemetry';
 import { sha256Hex } from './envelope';
+import { ModelSlot } from './slot';
 import type { ModelSource, ModelVersionInfo } from './source';
 
 export interface LoadedModel<T> {
@@ -36,18 +37,13 @@ export interface HotSwapOptions<T> {
 /** What one poll did. */
 export type RefreshOutcome = 'swapped' | 'unchanged' | 'refused' | 'no-production' | 'unavailable';
 
-interface Slot<T> {
-  readonly loaded: LoadedModel<T>;
-  users: number;
-  retired: boolean;
-}
 
 const swaps = meter.createCounter('aisle.model.swaps', { description: 'Model versions swapped in' });
 const refusals = meter.createCounter('aisle.model.refusals', { description: 'Model versions refused (checksum mismatch or load failure)' });
 const loadDuration = meter.createHistogram('aisle.model.load.duration', { description: 'Fetch, verify and load time of a model version', unit: 'ms' });
 
 export class HotSwapModel<T> {
-  private slot: Slot<T> | undefined;
+  private slot: ModelSlot<T> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<RefreshOutcome> | undefined;
   private stopped = false;
@@ -59,7 +55,7 @@ export class HotSwapModel<T> {
     const model = new HotSwapModel(options);
     if (options.fallback !== undefined) {
       const info = common.ModelInfo.fromPartial({ id: { model: options.model, version: '' }, loadedUnixMs: Date.now() });
-      model.slot = { loaded: { value: options.fallback, info }, users: 0, retired: false };
+      model.slot = new ModelSlot<T>({ value: options.fallback, info }, options.dispose, options.logger);
       const first = model.refresh();
       await Promise.race([first, new Promise((resolve) => setTimeout(resolve, options.startTimeoutMs ?? 60_000).unref())]);
       if (options.pollIntervalMs > 0) void first.finally(() => model.schedule());
@@ -94,19 +90,7 @@ export class HotSwapModel<T> {
   use<R>(fn: (model: LoadedModel<T>) => R): R {
     const slot = this.slot;
     if (!slot) throw new Error(`model ${this.options.model}: not loaded`);
-    slot.users += 1;
-    let result: R;
-    try {
-      result = fn(slot.loaded);
-    } catch (error) {
-      this.release(slot);
-      throw error;
-    }
-    if (result instanceof Promise) {
-      return result.finally(() => this.release(slot)) as R;
-    }
-    this.release(slot);
-    return result;
+    return slot.use(fn);
   }
 
   /** One poll: swaps in a new production version if there is one and it verifies. Polls never overlap. */
@@ -120,7 +104,7 @@ export class HotSwapModel<T> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.refreshing;
-    if (this.slot) this.retire(this.slot);
+    this.slot?.retire();
   }
 
   private schedule(): void {
@@ -174,31 +158,12 @@ export class HotSwapModel<T> {
     }
     const previous = this.slot;
     // The swap itself is one assignment: a request holds either the old slot or the new one.
-    this.slot = { loaded: { value, info: { ...info, loadedUnixMs: Date.now() } }, users: 0, retired: false };
-    if (previous) this.retire(previous);
+    this.slot = new ModelSlot({ value, info: { ...info, loadedUnixMs: Date.now() } }, this.options.dispose, this.options.logger);
+    previous?.retire();
     const ms = performance.now() - started;
     loadDuration.record(ms, attributes);
     swaps.add(1, attributes);
     logger.info({ model, version, previous: previous?.loaded.info.id?.version ?? null, ms: Math.round(ms) }, 'model version swapped in');
     return 'swapped';
-  }
-
-  private release(slot: Slot<T>): void {
-    slot.users -= 1;
-    if (slot.retired && slot.users === 0) this.disposeSlot(slot);
-  }
-
-  private retire(slot: Slot<T>): void {
-    if (slot.retired) return;
-    slot.retired = true;
-    if (slot.users === 0) this.disposeSlot(slot);
-  }
-
-  private disposeSlot(slot: Slot<T>): void {
-    const dispose = this.options.dispose;
-    if (!dispose) return;
-    Promise.resolve()
-      .then(() => dispose(slot.loaded.value))
-      .catch((error: unknown) => this.options.logger.warn({ err: error, model: this.options.model }, 'disposing a replaced model failed'));
   }
 }

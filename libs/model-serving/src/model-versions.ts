@@ -15,6 +15,7 @@ import { FailedPreconditionError, NotFoundError, requireText, UnavailableError, 
 import { ATTR, meter, type Logger } from '@aisle/telemetry';
 import { sha256Hex } from './envelope';
 import { HotSwapModel, type HotSwapOptions, type LoadedModel } from './hot-swap';
+import { ModelSlot } from './slot';
 import type { ModelVersionInfo, VersionedModelSource } from './source';
 
 /** The request field every model service names when it rejects or cannot serve a version. */
@@ -54,11 +55,6 @@ export interface ModelVersionsOptions<T> extends PinnedVersionOptions<T> {
   production: HotSwapModel<T>;
 }
 
-interface Slot<T> {
-  readonly loaded: LoadedModel<T>;
-  users: number;
-  retired: boolean;
-}
 
 type Outcome = 'missing' | 'refused' | 'unreachable';
 
@@ -83,7 +79,7 @@ const pinnedLoadDuration = meter.createHistogram('aisle.model.pinned.load.durati
 
 export class ModelVersions<T> {
   /** Loaded pinned versions; Map order is least recently used first. */
-  private readonly pinned = new Map<string, Slot<T>>();
+  private readonly pinned = new Map<string, ModelSlot<T>>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly remembered = new Map<string, Remembered>();
   private readonly maxPinned: number;
@@ -139,17 +135,7 @@ export class ModelVersions<T> {
     // Most recently used goes last.
     this.pinned.delete(version);
     this.pinned.set(version, slot);
-    slot.users += 1;
-    let result: R;
-    try {
-      result = fn(slot.loaded);
-    } catch (error) {
-      this.release(slot);
-      throw error;
-    }
-    if (result instanceof Promise) return result.finally(() => this.release(slot)) as R;
-    this.release(slot);
-    return result;
+    return slot.use(fn);
   }
 
   /** Resolves once no pinned load is in flight (tests, shutdown). */
@@ -164,7 +150,7 @@ export class ModelVersions<T> {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.options.production.stop();
-    for (const slot of this.pinned.values()) this.retire(slot);
+    for (const slot of this.pinned.values()) slot.retire();
     this.pinned.clear();
   }
 
@@ -231,7 +217,7 @@ export class ModelVersions<T> {
       return;
     }
     this.remembered.delete(version);
-    this.pinned.set(version, { loaded: { value, info: { ...info, loadedUnixMs: Date.now() } }, users: 0, retired: false });
+    this.pinned.set(version, new ModelSlot({ value, info: { ...info, loadedUnixMs: Date.now() } }, this.options.dispose, logger));
     const ms = performance.now() - started;
     pinnedLoadDuration.record(ms, attributes);
     pinnedLoads.add(1, { ...attributes, [LOAD_OUTCOME]: 'loaded' });
@@ -239,7 +225,7 @@ export class ModelVersions<T> {
     for (const [old, slot] of this.pinned) {
       if (this.pinned.size <= this.maxPinned) break;
       this.pinned.delete(old);
-      this.retire(slot);
+      slot.retire();
       pinnedEvictions.add(1, { [ATTR.MODEL_NAME]: model, [ATTR.MODEL_VERSION]: old });
       logger.info({ model, version: old, loaded: version, maxPinned: this.maxPinned }, 'pinned model version evicted (least recently used)');
     }
@@ -250,25 +236,6 @@ export class ModelVersions<T> {
     this.remembered.delete(version);
     if (this.remembered.size >= MAX_REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
     this.remembered.set(version, { outcome, reason, until: Date.now() + ttl });
-  }
-
-  private release(slot: Slot<T>): void {
-    slot.users -= 1;
-    if (slot.retired && slot.users === 0) this.disposeSlot(slot);
-  }
-
-  private retire(slot: Slot<T>): void {
-    if (slot.retired) return;
-    slot.retired = true;
-    if (slot.users === 0) this.disposeSlot(slot);
-  }
-
-  private disposeSlot(slot: Slot<T>): void {
-    const dispose = this.options.dispose;
-    if (!dispose) return;
-    Promise.resolve()
-      .then(() => dispose(slot.loaded.value))
-      .catch((error: unknown) => this.options.logger.warn({ err: error, model: this.options.model, version: slot.loaded.info.id?.version }, 'disposing a pinned model version failed'));
   }
 }
 
