@@ -52,7 +52,7 @@ const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-let failedFiles = 0;
+let failedSuites = 0;
 // Projects live in libs/*, services/*, tools/* and deploy/.
 const projectDirs = ['libs', 'services', 'tools'].flatMap((group) => readdirSync(join(root, group)).map((project) => join(root, group, project)));
 for (const dir of [...projectDirs, join(root, 'deploy')]) {
@@ -62,9 +62,10 @@ for (const dir of [...projectDirs, join(root, 'deploy')]) {
   passed += result.numPassedTests;
   failed += result.numFailedTests;
   skipped += result.numPendingTests + result.numTodoTests;
-  // A file whose beforeAll fails counts its tests as skipped, not failed: count the file.
-  failedFiles += result.numFailedTestSuites;
+  // A file whose beforeAll fails counts its tests as skipped, not failed: count failed suites too
+  // (vitest's suites are files and describe blocks).
+  failedSuites += result.numFailedTestSuites;
 }
 console.log(`\n${cassandraNote}`);
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped${failedFiles > 0 ? `; ${failedFiles} test file(s) failed before or around their tests` : ''}`);
-process.exit(run.status === 0 && failed === 0 && failedFiles === 0 ? 0 : 1);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped${failedSuites > 0 ? `; ${failedSuites} failed suite(s) (files or describe blocks)` : ''}`);
+process.exit(run.status === 0 && failed === 0 && failedSuites === 0 ? 0 : 1);

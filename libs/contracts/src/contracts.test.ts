@@ -38,6 +38,7 @@ describe('contracts', () => {
       'aisle.copurchase.v1.CopurchaseService',
       'aisle.features.v1.FeatureService',
       'aisle.features.v1.ModelRegistryService',
+      'aisle.features.v1.SlateLogService',
       'aisle.ranker.v1.RankerService',
     ]);
   });
