@@ -4,9 +4,9 @@
 // whose bytes fail the checksum, or that cannot be loaded, is refused and the current one keeps serving.
 import { common } from '@aisle/contracts';
 import { ATTR, meter, type Logger } from '@aisle/telemetry';
-import { sha256Hex } from './envelope';
 import { ModelSlot } from './slot';
 import type { ModelSource, ModelVersionInfo } from './source';
+import { fetchVerifiedModel } from './verified-load';
 
 export interface LoadedModel<T> {
   readonly value: T;
@@ -130,28 +130,23 @@ export class HotSwapModel<T> {
     if (serving && serving.id?.version === version && serving.checksum === info.checksum) return 'unchanged';
 
     const started = performance.now();
-    let bytes: Uint8Array;
-    try {
-      bytes = await source.fetch(model, version);
-    } catch (error) {
-      logger.warn({ err: error, model, version }, 'model artifact fetch failed; keeping the current version');
+    const attributes = { [ATTR.MODEL_NAME]: model, [ATTR.MODEL_VERSION]: version };
+    const loaded = await fetchVerifiedModel(source, model, info, this.options.load);
+    if (loaded.outcome === 'unreachable') {
+      logger.warn({ err: loaded.error, model, version }, 'model artifact fetch failed; keeping the current version');
       return 'unavailable';
     }
-    const attributes = { [ATTR.MODEL_NAME]: model, [ATTR.MODEL_VERSION]: version };
-    const actual = sha256Hex(bytes);
-    if (!info.checksum || actual !== info.checksum.toLowerCase()) {
+    if (loaded.outcome === 'mismatch') {
       refusals.add(1, attributes);
-      logger.error({ model, version, expected: info.checksum, actual, serving: serving?.id?.version }, 'model artifact checksum mismatch; version refused');
+      logger.error({ model, version, expected: info.checksum, actual: loaded.actual, serving: serving?.id?.version }, 'model artifact checksum mismatch; version refused');
       return 'refused';
     }
-    let value: T;
-    try {
-      value = await this.options.load(bytes, info);
-    } catch (error) {
+    if (loaded.outcome === 'unloadable') {
       refusals.add(1, attributes);
-      logger.error({ err: error, model, version, serving: serving?.id?.version }, 'model artifact failed to load; version refused');
+      logger.error({ err: loaded.error, model, version, serving: serving?.id?.version }, 'model artifact failed to load; version refused');
       return 'refused';
     }
+    const { value } = loaded;
     if (this.stopped) {
       await this.options.dispose?.(value);
       return 'unchanged';

@@ -13,10 +13,10 @@
 // that time is up the next request asks again in the background and is still answered from memory.
 import { FailedPreconditionError, NotFoundError, requireText, UnavailableError, type AisleError } from '@aisle/grpc-kit';
 import { ATTR, meter, type Logger } from '@aisle/telemetry';
-import { sha256Hex } from './envelope';
 import { HotSwapModel, type HotSwapOptions, type LoadedModel } from './hot-swap';
 import { ModelSlot } from './slot';
 import type { ModelVersionInfo, VersionedModelSource } from './source';
+import { fetchVerifiedModel } from './verified-load';
 
 /** The request field every model service names when it rejects or cannot serve a version. */
 export const MODEL_VERSION_FIELD = 'model_version';
@@ -180,38 +180,36 @@ export class ModelVersions<T> {
     const attributes = { [ATTR.MODEL_NAME]: model, [ATTR.MODEL_VERSION]: version };
     const started = performance.now();
     let info: ModelVersionInfo | undefined;
-    let bytes: Uint8Array;
     try {
       info = await source.version(model, version);
-      if (!info) {
-        this.remember(version, 'missing', 'not in the registry');
-        pinnedLoads.add(1, { ...attributes, [LOAD_OUTCOME]: 'missing' });
-        logger.info({ model, version }, 'requested model version is not in the registry');
-        return;
-      }
-      bytes = await source.fetch(model, version);
     } catch (error) {
-      this.remember(version, 'unreachable', 'could not be fetched from the registry');
-      pinnedLoads.add(1, { ...attributes, [LOAD_OUTCOME]: 'unreachable' });
-      logger.warn({ err: error, model, version }, 'pinned model version could not be fetched');
+      this.unreachable(version, attributes, error);
       return;
     }
-    const actual = sha256Hex(bytes);
-    if (!info.checksum || actual !== info.checksum.toLowerCase()) {
+    if (!info) {
+      this.remember(version, 'missing', 'not in the registry');
+      pinnedLoads.add(1, { ...attributes, [LOAD_OUTCOME]: 'missing' });
+      logger.info({ model, version }, 'requested model version is not in the registry');
+      return;
+    }
+    const loaded = await fetchVerifiedModel(source, model, info, this.options.load);
+    if (loaded.outcome === 'unreachable') {
+      this.unreachable(version, attributes, loaded.error);
+      return;
+    }
+    if (loaded.outcome === 'mismatch') {
       this.remember(version, 'refused', 'its artifact does not match its registered checksum');
       pinnedLoads.add(1, { ...attributes, [LOAD_OUTCOME]: 'refused' });
-      logger.error({ model, version, expected: info.checksum, actual }, 'pinned model artifact checksum mismatch; version refused');
+      logger.error({ model, version, expected: info.checksum, actual: loaded.actual }, 'pinned model artifact checksum mismatch; version refused');
       return;
     }
-    let value: T;
-    try {
-      value = await this.options.load(bytes, info);
-    } catch (error) {
+    if (loaded.outcome === 'unloadable') {
       this.remember(version, 'refused', 'its artifact failed to load');
       pinnedLoads.add(1, { ...attributes, [LOAD_OUTCOME]: 'refused' });
-      logger.error({ err: error, model, version }, 'pinned model artifact failed to load; version refused');
+      logger.error({ err: loaded.error, model, version }, 'pinned model artifact failed to load; version refused');
       return;
     }
+    const { value } = loaded;
     if (this.stopped) {
       await this.options.dispose?.(value);
       return;
@@ -229,6 +227,12 @@ export class ModelVersions<T> {
       pinnedEvictions.add(1, { [ATTR.MODEL_NAME]: model, [ATTR.MODEL_VERSION]: old });
       logger.info({ model, version: old, loaded: version, maxPinned: this.maxPinned }, 'pinned model version evicted (least recently used)');
     }
+  }
+
+  private unreachable(version: string, attributes: Record<string, string>, error: unknown): void {
+    this.remember(version, 'unreachable', 'could not be fetched from the registry');
+    pinnedLoads.add(1, { ...attributes, [LOAD_OUTCOME]: 'unreachable' });
+    this.options.logger.warn({ err: error, model: this.options.model, version }, 'pinned model version could not be fetched');
   }
 
   private remember(version: string, outcome: Outcome, reason: string): void {
