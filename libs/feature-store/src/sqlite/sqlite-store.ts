@@ -161,10 +161,11 @@ export class SqliteStore implements FeatureStore {
        WHERE (served_ms > ? OR (served_ms = ? AND slate_id > ?)) AND served_ms < ? AND expires_ms > ?
        ORDER BY served_ms, slate_id LIMIT ?`,
     );
+    // Slate ids are never empty, so (fromUnixMs, '') starts at the window's first slate.
     let after = { served: fromUnixMs, id: '' };
     const now = Date.now();
     for (;;) {
-      const rows = page.all(after.served - (after.id === '' ? 1 : 0), after.served, after.id, toUnixMs, now, pageSize) as { served: number; id: string; payload: Uint8Array }[];
+      const rows = page.all(after.served, after.served, after.id, toUnixMs, now, pageSize) as { served: number; id: string; payload: Uint8Array }[];
       if (rows.length > 0) yield rows.map((row) => decodeSlate(row.payload));
       if (rows.length < pageSize) return;
       const last = rows[rows.length - 1]!;
