@@ -110,8 +110,7 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
 
   // Merge.
   const mergeStarted = performance.now();
-  const production = deps.blend();
-  const blend: Blend = assignment?.blend ? { weights: assignment.blend, version: `${assignment.experiment}/${assignment.variant}` } : production;
+  const blend = assignment ? variantBlend(assignment.experiment, assignment.variant, assignment.blend, deps.blend()) : deps.blend();
   const merged = merge(input, who, gathered, blend, settings);
   timings.push({ stage: 'merge', ms: Math.round((performance.now() - mergeStarted) * 1000) / 1000 });
 
@@ -175,10 +174,15 @@ async function scoreShadow(
   const deadline = Date.now() + deps.settings.shadowBudgetMs;
   const bound = (stageMs: number): CallBound => ({ deadline: Math.min(deadline, Date.now() + stageMs), signal });
   const again = await gather(base.input, base.who, { ...base.models, ...shadow.models }, deps, bound, (_stage, work) => work(), { models: base.models, gathered: base.gathered });
-  const blend: Blend = shadow.blend ? { weights: shadow.blend, version: `${base.experiment}/${shadow.name}` } : base.blend;
+  const blend = variantBlend(base.experiment, shadow.name, shadow.blend, base.blend);
   const { page, scored } = merge(base.input, base.who, again, blend, deps.settings);
   const clean = [again.neighbours, again.copurchaseScores, again.affinityScores].every((outcome) => outcome.state === 'OK' || outcome.state === 'SKIPPED');
   return { page, scored, models: modelsOf(again, blend), clean };
+}
+
+/** A variant's own blend weights, reported as `<experiment>/<variant>`; without them, `otherwise`. */
+function variantBlend(experiment: string, variant: string, weights: BlendWeights | undefined, otherwise: Blend): Blend {
+  return weights ? { weights, version: `${experiment}/${variant}` } : otherwise;
 }
 
 interface UserStage {
