@@ -36,13 +36,19 @@ export function port(fallback?: number): Field<number> {
 }
 
 /** A duration in milliseconds, written as a number of ms or with a unit: "250ms", "2s", "5m". */
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of "250ms", "2s", "5m", "36h" or "30d" (a bare number is milliseconds); NaN for anything else. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  return match ? Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms']! : Number.NaN;
+}
+
 export function duration(fallback?: number, opts: { min?: number; max?: number } = {}): Field<number> {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   return (raw) =>
     orDefault(raw, fallback, (value) => {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value);
-      if (!match) throw new Error(`must be a duration such as 250ms, 2s, 5m or 30d, got "${value}"`);
-      const ms = Number(match[1]) * units[match[2] ?? 'ms']!;
+      const ms = parseDuration(value);
+      if (Number.isNaN(ms)) throw new Error(`must be a duration such as 250ms, 2s, 5m or 30d, got "${value}"`);
       if (opts.min !== undefined && ms < opts.min) throw new Error(`must be at least ${opts.min}ms, got ${ms}ms`);
       if (opts.max !== undefined && ms > opts.max) throw new Error(`must be at most ${opts.max}ms, got ${ms}ms`);
       return ms;

@@ -1,6 +1,6 @@
 export { ConfigError, loadConfig } from './load';
 export type { ConfigShape, ConfigOf } from './load';
-export { bool, duration, integer, listOf, oneOf, port, text } from './fields';
+export { bool, duration, integer, listOf, oneOf, parseDuration, port, text } from './fields';
 export { METRICS_PORTS, SERVICE_PORTS, defaultAddress, loadServerSettings } from './services';
 export type { ServerSettings, ServiceName } from './services';
 export { Secret, loadSecret, readConfigFile } from './secrets';

@@ -1,18 +1,16 @@
 // `pipeline replay [--from ISO] [--to ISO] [--horizon 7d] [--experiment NAME] [--k 10] [--resamples 1000] [--seed 42] [--json]`:
 // the replay of the store's logged slates, as Markdown (or the whole result as JSON).
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@aisle/config';
 import type { FeatureStore } from '@aisle/feature-store';
 import { UsageError } from '../registry-cli';
 import { replayMarkdown } from './format';
 import { DEFAULT_REPLAY_OPTIONS } from './replay';
 import { DEFAULT_WINDOW_MS, replayStore, type StoreReplayOptions } from './store';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "7d", "36h", "90m", "30s", "500ms" (a bare number is milliseconds). */
-export function parseDuration(option: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  const ms = match ? Number(match[1]) * UNITS[match[2] ?? 'ms']! : Number.NaN;
+/** "7d", "36h", "90m", "30s", "500ms" (a bare number is milliseconds), more than zero. */
+export function positiveDuration(option: string, text: string): number {
+  const ms = parseDuration(text);
   if (!(ms > 0)) throw new UsageError(`--${option}: "${text}" is not a duration such as 7d, 36h or 90m`);
   return ms;
 }
@@ -59,7 +57,7 @@ export function parseReplayArgs(argv: string[], nowUnixMs: number): ReplayComman
     options: {
       fromUnixMs,
       toUnixMs,
-      horizonMs: values.horizon === undefined ? DEFAULT_REPLAY_OPTIONS.horizonMs : parseDuration('horizon', values.horizon),
+      horizonMs: values.horizon === undefined ? DEFAULT_REPLAY_OPTIONS.horizonMs : positiveDuration('horizon', values.horizon),
       k: whole('k', values.k, DEFAULT_REPLAY_OPTIONS.k),
       resamples: whole('resamples', values.resamples, DEFAULT_REPLAY_OPTIONS.resamples),
       seed,

@@ -1,5 +1,5 @@
 export { clusterBootstrap, quantile, resampleIndices, type BootstrapOptions, type BootstrapResult, type Cluster, type Estimate } from './bootstrap';
-export { parseDuration, parseReplayArgs, replayCommand, type ReplayCommand } from './cli';
+export { parseReplayArgs, replayCommand, type ReplayCommand } from './cli';
 export { formatEstimate, replayMarkdown } from './format';
 export { PurchaseIndex, type PurchaseLine } from './purchases';
 export { asOfOf, DEFAULT_REPLAY_OPTIONS, replay, scoreSlate, type GroupResult, type ReplayOptions, type ReplayResult, type ShadowResult, type SlateOutcome } from './replay';
