@@ -369,8 +369,7 @@ interface SlateParts {
 
 /** The slate as logged: hashed user, context, the best candidates' raw signals, the page. */
 function slateOf(parts: SlateParts): slates.Slate {
-  const best = parts.scored.length <= parts.keep ? [...parts.scored] : [...parts.scored].sort((a, b) => b.score - a.score).slice(0, parts.keep);
-  best.sort((a, b) => b.score - a.score);
+  const best = [...parts.scored].sort((a, b) => b.score - a.score).slice(0, parts.keep);
   return {
     slateId: parts.slateId,
     requestId: parts.requestId,
