@@ -14,6 +14,7 @@ import type {
   SlateAppendResult,
   TransactionLine,
   UserContext,
+  UserVersion,
 } from './types';
 
 export interface FeatureStore {
@@ -26,6 +27,12 @@ export interface FeatureStore {
   ingest(lines: readonly TransactionLine[]): Promise<IngestResult>;
   /** Profile, newest-first purchases (at most `recentLimit`) and per-product history of one user. */
   getUserContext(userId: string, recentLimit: number): Promise<UserContext>;
+  /**
+   * The user's current version: one key read, written with every ingest that applies a line of the
+   * user's and removed by eraseUser. Undefined when the user has none (unknown, or no write since the
+   * store kept versions).
+   */
+  userVersion(userId: string): Promise<UserVersion | undefined>;
   /** Known products among `productIds`; unknown ids are simply absent from the map. */
   getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>>;
   /** The last computed ranking of a scope (GLOBAL_SCOPE or a country), most popular first. */

@@ -64,6 +64,15 @@ export interface UserContext {
   products: UserProductStats[];
   /** Latest time anything about this user was written (0 when unknown). */
   lastWriteUnixMs: number;
+  /** Token that changes whenever this user's data changes; '' when unknown (or written before versions were kept). */
+  version: string;
+}
+
+/** The cheap check behind a conditional read: is a caller's copy of a user's context still current? */
+export interface UserVersion {
+  version: string;
+  /** Latest time anything about this user was written. */
+  lastWriteUnixMs: number;
 }
 
 /** A product's line as stored in the product's partition. */

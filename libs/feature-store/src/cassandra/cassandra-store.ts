@@ -7,10 +7,10 @@ import type { CassandraStoreConfig } from '../config';
 import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
 import { deriveProduct } from '../domain/product';
 import { daysBetween, decodeSlate, encodeSlate, slateDay, slateUserKey } from '../domain/slates';
-import { deriveUserContext } from '../domain/user-context';
+import { deriveUserContext, newUserVersion } from '../domain/user-context';
 import { ModelRegistry } from '../registry/model-registry';
 import type { FeatureStore } from '../store';
-import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, TransactionLine, UserContext, UserPurchaseRow } from '../types';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
 import { CassandraConnection, READ_PROFILE, WRITE_PROFILE } from './connection';
 import { CassandraRegistryBackend } from './cassandra-registry';
 import { executeBatches, groupIntoBatches } from './batches';
@@ -63,6 +63,9 @@ export class CassandraStore implements FeatureStore {
         this.config.writeConcurrency,
         WRITE_PROFILE,
       );
+      // Versions after the rows they describe: a reader that sees the new version sees the new rows.
+      const versions = [...new Set(users.map((line) => line.userId!))].map((userId) => ({ query: this.q.insertUserVersion, params: [userId, newUserVersion(), writtenMs] }));
+      await concurrent.executeConcurrent(client, versions, { concurrencyLevel: this.config.writeConcurrency, executionProfile: WRITE_PROFILE, raiseOnFirstError: true });
       const log = (line: TransactionLine) => ({
         query: this.q.insertLog,
         params: [line.lineId, line.invoiceNo, line.productId, line.description, long(line.quantity), line.unitPrice, long(line.timeUnixMs), line.userId, line.country, writtenMs],
@@ -73,7 +76,16 @@ export class CassandraStore implements FeatureStore {
   }
 
   async getUserContext(userId: string, recentLimit: number): Promise<UserContext> {
-    return guarded('getUserContext', async () => deriveUserContext(userId, await this.purchases(await this.connection.client(), userId), recentLimit));
+    return guarded('getUserContext', async () => {
+      const client = await this.connection.client();
+      // The version first: rows read after it are at least as new as what it labels.
+      const version = await this.readVersion(client, userId);
+      return deriveUserContext(userId, await this.purchases(client, userId), recentLimit, version?.version ?? '');
+    });
+  }
+
+  async userVersion(userId: string): Promise<UserVersion | undefined> {
+    return guarded('userVersion', async () => this.readVersion(await this.connection.client(), userId));
   }
 
   async getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>> {
@@ -143,6 +155,8 @@ export class CassandraStore implements FeatureStore {
   async eraseUser(userId: string): Promise<ErasureCounts> {
     return guarded('eraseUser', async () => {
       const client = await this.connection.client();
+      // The version goes first: from then on no reader can take the remaining rows for current.
+      await client.execute(this.q.deleteUserVersion, [userId], { prepare: true, executionProfile: WRITE_PROFILE });
       const rows = await this.purchases(client, userId);
       const logged = await this.existingLineIds(client, rows.map((row) => row.lineId));
       const deletes = [
@@ -263,6 +277,11 @@ export class CassandraStore implements FeatureStore {
       }),
     );
     return found;
+  }
+
+  private async readVersion(client: Client, userId: string): Promise<UserVersion | undefined> {
+    const row = (await client.execute(this.q.selectUserVersion, [userId], { prepare: true, executionProfile: READ_PROFILE })).first();
+    return row ? { version: row.get('version') as string, lastWriteUnixMs: num(row.get('last_write_ms')) } : undefined;
   }
 
   private async purchases(client: Client, userId: string): Promise<UserPurchaseRow[]> {

@@ -61,6 +61,16 @@ export const CASSANDRA_MIGRATIONS: CqlMigration[] = [
          shard int, day text, PRIMARY KEY ((shard), day))`,
     ],
   },
+  {
+    version: 3,
+    description: "users' versions (for conditional GetUserContext); users not written since have none",
+    statements: [
+      // One small row per user, rewritten by every ingest that applies a line of the user's: the
+      // conditional read checks it instead of reading the user's whole partition.
+      `CREATE TABLE IF NOT EXISTS user_versions (
+         user_id text PRIMARY KEY, version text, last_write_ms bigint)`,
+    ],
+  },
 ];
 
 /** Creates the keyspace if needed and applies the migrations it has not recorded; returns those applied now. */

@@ -2,13 +2,15 @@
 // Deriving at read time from rows keyed by line id is what makes ingest idempotent: there is no
 // counter to double-increment, a replayed line is the same row.
 import type { UserContext, UserProductStats, UserProfile, UserPurchaseRow } from '../types';
+import { randomBytes } from 'node:crypto';
 import { newestFirst } from './order';
 
 export function emptyUserContext(): UserContext {
-  return { known: false, recent: [], products: [], lastWriteUnixMs: 0 };
+  return { known: false, recent: [], products: [], lastWriteUnixMs: 0, version: '' };
 }
 
-export function deriveUserContext(userId: string, rows: readonly UserPurchaseRow[], recentLimit: number): UserContext {
+/** `version` is the user's version read no later than `rows` (a newer one could label older rows). */
+export function deriveUserContext(userId: string, rows: readonly UserPurchaseRow[], recentLimit: number, version = ''): UserContext {
   if (rows.length === 0) return emptyUserContext();
   const ordered = [...rows].sort(newestFirst);
   const invoices = new Set<string>();
@@ -46,5 +48,10 @@ export function deriveUserContext(userId: string, rows: readonly UserPurchaseRow
   // Map insertion order follows `ordered`, so products come most recently bought first.
   const products = [...byProduct.values()].map(({ stats, invoices: seen }) => ({ ...stats, invoiceCount: seen.size }));
   const recent = ordered.slice(0, recentLimit).map((row) => ({ productId: row.productId, invoiceNo: row.invoiceNo, timeUnixMs: row.timeUnixMs, quantity: row.quantity }));
-  return { known: true, profile, recent, products, lastWriteUnixMs };
+  return { known: true, profile, recent, products, lastWriteUnixMs, version };
+}
+
+/** A fresh user version: random, so two writes in the same millisecond still differ. */
+export function newUserVersion(): string {
+  return randomBytes(8).toString('hex');
 }

@@ -44,6 +44,15 @@ export const SQLITE_MIGRATIONS: { version: number; description: string; sql: str
       CREATE INDEX slates_by_expiry ON slates (expires_ms);
     `,
   },
+  {
+    version: 3,
+    description: "users' versions (for conditional GetUserContext), one per user with purchases",
+    sql: `
+      CREATE TABLE user_versions (user_id TEXT PRIMARY KEY, version TEXT NOT NULL, last_write_ms INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO user_versions (user_id, version, last_write_ms)
+        SELECT user_id, lower(hex(randomblob(8))), max(written_ms) FROM user_purchases GROUP BY user_id;
+    `,
+  },
 ];
 
 /** Applies the migrations this database has not seen; returns the versions applied now. */

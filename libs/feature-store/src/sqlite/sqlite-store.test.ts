@@ -23,4 +23,27 @@ describe('SQLite migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
+
+  it("gives every user of a file from before versions were kept a version with their latest write", async () => {
+    const path = join(dir, 'versions-backfill.db');
+    const db = openDatabase(path);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_ms INTEGER NOT NULL)');
+    for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= 2)) {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, 0);
+    }
+    const purchase = db.prepare("INSERT INTO user_purchases VALUES (?, ?, ?, 'i', 'p', 1, 1, 'UK', ?)");
+    purchase.run('old-a', 1, 'l1', 100);
+    purchase.run('old-a', 2, 'l2', 300);
+    purchase.run('old-b', 1, 'l3', 200);
+    db.close();
+    const store = new SqliteStore(path);
+    const [a, b] = [await store.userVersion('old-a'), await store.userVersion('old-b')];
+    expect(a).toMatchObject({ lastWriteUnixMs: 300 });
+    expect(b).toMatchObject({ lastWriteUnixMs: 200 });
+    expect(a!.version).toMatch(/^[0-9a-f]{16}$/);
+    expect(a!.version).not.toBe(b!.version);
+    expect((await store.getUserContext('old-a', 10)).version).toBe(a!.version);
+    await store.close();
+  });
 });

@@ -6,10 +6,10 @@ import { dirname } from 'node:path';
 import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
 import { deriveProduct } from '../domain/product';
 import { decodeSlate, encodeSlate, slateUserKey } from '../domain/slates';
-import { deriveUserContext } from '../domain/user-context';
+import { deriveUserContext, newUserVersion } from '../domain/user-context';
 import { ModelRegistry } from '../registry/model-registry';
 import type { FeatureStore } from '../store';
-import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, TransactionLine, UserContext, UserPurchaseRow } from '../types';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
 import { migrateSqlite } from './migrations';
 import { openDatabase, type Database, type Statement } from './sqlite-api';
 import { SqliteRegistryBackend } from './sqlite-registry';
@@ -49,22 +49,37 @@ export class SqliteStore implements FeatureStore {
 
   async ingest(lines: readonly TransactionLine[]): Promise<IngestResult> {
     const writtenMs = Date.now();
+    const putVersion = this.prepared(
+      `INSERT INTO user_versions (user_id, version, last_write_ms) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, last_write_ms = excluded.last_write_ms`,
+    );
     return this.db.transaction(() => {
       let applied = 0;
+      const changedUsers = new Set<string>();
       for (const line of lines) {
         // The log row is the idempotency marker: if the id is there, the line changes nothing.
         const row = { ...line, writtenMs };
         if (this.insertLog.run(row).changes === 0) continue;
         applied++;
-        if (line.userId !== null) this.insertPurchase.run(row);
+        if (line.userId !== null) {
+          this.insertPurchase.run(row);
+          changedUsers.add(line.userId);
+        }
         this.insertProductLine.run(row);
       }
+      // A duplicate changes nothing, so only users with an applied line get a new version.
+      for (const userId of changedUsers) putVersion.run(userId, newUserVersion(), writtenMs);
       return { applied, duplicates: lines.length - applied };
     }).immediate();
   }
 
   async getUserContext(userId: string, recentLimit: number): Promise<UserContext> {
-    return deriveUserContext(userId, this.purchases(userId), recentLimit);
+    // One read transaction: the version and the rows come from the same snapshot.
+    return this.db.transaction(() => deriveUserContext(userId, this.purchases(userId), recentLimit, this.readVersion(userId)?.version ?? ''))();
+  }
+
+  async userVersion(userId: string): Promise<UserVersion | undefined> {
+    return this.readVersion(userId);
   }
 
   async getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>> {
@@ -122,6 +137,7 @@ export class SqliteStore implements FeatureStore {
       const purchases = this.prepared('DELETE FROM user_purchases WHERE user_id = ?').run(userId).changes;
       const transactionLines = this.prepared('DELETE FROM transaction_lines WHERE user_id = ?').run(userId).changes;
       const slates = this.prepared('DELETE FROM slates WHERE user_hash = ?').run(slateUserKey(userId)).changes;
+      this.prepared('DELETE FROM user_versions WHERE user_id = ?').run(userId);
       return { profiles: rows.length > 0 ? 1 : 0, purchases, productAggregates, transactionLines, slates };
     }).immediate();
   }
@@ -194,6 +210,10 @@ export class SqliteStore implements FeatureStore {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  private readVersion(userId: string): UserVersion | undefined {
+    return this.prepared('SELECT version, last_write_ms AS lastWriteUnixMs FROM user_versions WHERE user_id = ?').get(userId) as UserVersion | undefined;
   }
 
   private purchases(userId: string): UserPurchaseRow[] {

@@ -27,7 +27,9 @@ export function storeContractSuite(name: string, open: OpenStore): void {
     describe('ingest and user context', () => {
       it('answers an unknown user with an empty context flagged unknown', async () => {
         const store = await openStore('users');
-        expect(await store.getUserContext('nobody-' + Date.now(), 50)).toEqual({ known: false, recent: [], products: [], lastWriteUnixMs: 0 });
+        const nobody = 'nobody-' + Date.now();
+        expect(await store.getUserContext(nobody, 50)).toEqual({ known: false, recent: [], products: [], lastWriteUnixMs: 0, version: '' });
+        expect(await store.userVersion(nobody)).toBeUndefined();
       });
 
       it('derives profile, recent purchases and per-product history from ingested lines', async () => {
@@ -106,6 +108,49 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         const second = await openStore('durable');
         expect((await second.getUserContext(id('u'), 50)).known).toBe(true);
         expect(await second.ingest([line({ lineId: id('1:1'), userId: id('u') })])).toEqual({ applied: 0, duplicates: 1 });
+      });
+    });
+
+    describe('user versions', () => {
+      it('labels a context with a version that changes with every applied line of the user and with nothing else', async () => {
+        const store = await openStore('versions');
+        const id = uniqueIds('version');
+        const [user, other] = [id('user'), id('other')];
+        const first = line({ lineId: id('1:1'), invoiceNo: id('1'), productId: id('A'), userId: user });
+        await store.ingest([first]);
+        const v1 = await store.getUserContext(user, 50);
+        expect(v1.version).toMatch(/^[0-9a-f]{16}$/);
+        expect(await store.userVersion(user)).toEqual({ version: v1.version, lastWriteUnixMs: v1.lastWriteUnixMs });
+        expect((await store.getUserContext(user, 50)).version).toBe(v1.version);
+
+        // A duplicate, an anonymous line and another user's line leave the version as it was.
+        await store.ingest([first, line({ lineId: id('2:1'), invoiceNo: id('2'), productId: id('A'), userId: null }), line({ lineId: id('3:1'), invoiceNo: id('3'), productId: id('A'), userId: other })]);
+        expect((await store.userVersion(user))?.version).toBe(v1.version);
+
+        // Two applied lines in quick succession give two new versions, even within one millisecond.
+        const seen = new Set([v1.version]);
+        for (const n of [4, 5]) {
+          await store.ingest([line({ lineId: id(`${n}:1`), invoiceNo: id(String(n)), productId: id('B'), userId: user })]);
+          const context = await store.getUserContext(user, 50);
+          expect(seen.has(context.version)).toBe(false);
+          expect((await store.userVersion(user))?.version).toBe(context.version);
+          seen.add(context.version);
+        }
+      });
+
+      it('drops the version with the user on erasure; new lines after it start a new one', async () => {
+        const store = await openStore('versions');
+        const id = uniqueIds('version-erase');
+        const user = id('user');
+        await store.ingest([line({ lineId: id('1:1'), invoiceNo: id('1'), productId: id('A'), userId: user })]);
+        const before = (await store.userVersion(user))!.version;
+        await store.eraseUser(user);
+        expect(await store.userVersion(user)).toBeUndefined();
+        expect((await store.getUserContext(user, 50)).version).toBe('');
+        await store.ingest([line({ lineId: id('1:1'), invoiceNo: id('1'), productId: id('A'), userId: user })]);
+        const after = (await store.getUserContext(user, 50)).version;
+        expect(after).not.toBe('');
+        expect(after).not.toBe(before);
       });
     });
 

@@ -9,7 +9,7 @@ import { versionsTrainedOn } from '../domain/erasure';
 import { featureAgeMs } from '../domain/feature-age';
 import { choosePopular } from '../domain/popular';
 import { MAX_LINES, validateLines } from './ingest-lines';
-import { productMessage, userContextMessage } from './map';
+import { notModifiedMessage, productMessage, userContextMessage } from './map';
 import { fromStore } from './store-errors';
 
 export interface FeatureHandlerDeps {
@@ -53,6 +53,12 @@ export function featureHandlers(deps: FeatureHandlerDeps): AsyncService<typeof f
     getUserContext: async (request) => {
       const userId = requireId(request.userId, 'user_id');
       const limit = requireIntInRange(request.recentLimit, 'recent_limit', 0, 500) || DEFAULT_RECENT;
+      const ifVersion = requireText(request.ifVersion, 'if_version', 64);
+      if (ifVersion !== '') {
+        // The caller's copy is current when the version is: one key read instead of the user's rows.
+        const current = await fromStore(store.userVersion(userId));
+        if (current?.version === ifVersion) return notModifiedMessage(current, featureAgeMs(current.lastWriteUnixMs, Date.now()));
+      }
       const context = await fromStore(store.getUserContext(userId, limit));
       return userContextMessage(context, featureAgeMs(context.lastWriteUnixMs, Date.now()));
     },

@@ -73,6 +73,12 @@ export interface GetUserContextRequest {
   userId: string;
   /** Maximum number of recent purchases to return (0 means the server default, 50; at most 500). */
   recentLimit: number;
+  /**
+   * A `version` from an earlier answer. When it is still the user's version, the answer carries only
+   * `known`, `version`, `feature_age_ms` and `not_modified` (the caller's copy is current); at most 64
+   * characters.
+   */
+  ifVersion: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -103,6 +109,13 @@ export interface GetUserContextResponse {
   products: UserProductStats[];
   /** Age of the newest fact in this answer: now minus the latest write to this user, in ms. */
   featureAgeMs: number;
+  /**
+   * Opaque token that changes whenever this user's data changes (a new line, an erasure); empty when
+   * the store has none for the user (unknown, or not written since the store kept versions).
+   */
+  version: string;
+  /** True when `if_version` is still current: `profile`, `recent` and `products` are then left empty. */
+  notModified: boolean;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -253,7 +266,7 @@ export interface EraseUserResponse {
 }
 
 function createBaseGetUserContextRequest(): GetUserContextRequest {
-  return { userId: "", recentLimit: 0, _unknownFields: {} };
+  return { userId: "", recentLimit: 0, ifVersion: "", _unknownFields: {} };
 }
 
 export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
@@ -263,6 +276,9 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
     }
     if (message.recentLimit !== 0) {
       writer.uint32(16).int32(message.recentLimit);
+    }
+    if (message.ifVersion !== "") {
+      writer.uint32(26).string(message.ifVersion);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -304,6 +320,14 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
             message.recentLimit = reader.int32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ifVersion = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -336,6 +360,11 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
         : isSet(object.recent_limit)
         ? globalThis.Number(object.recent_limit)
         : 0,
+      ifVersion: isSet(object.ifVersion)
+        ? globalThis.String(object.ifVersion)
+        : isSet(object.if_version)
+        ? globalThis.String(object.if_version)
+        : "",
     };
   },
 
@@ -347,6 +376,9 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
     if (message.recentLimit !== 0) {
       obj.recentLimit = Math.round(message.recentLimit);
     }
+    if (message.ifVersion !== "") {
+      obj.ifVersion = message.ifVersion;
+    }
     return obj;
   },
 
@@ -357,6 +389,7 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
     const message = createBaseGetUserContextRequest();
     message.userId = object.userId ?? "";
     message.recentLimit = object.recentLimit ?? 0;
+    message.ifVersion = object.ifVersion ?? "";
     return message;
   },
 };
@@ -507,7 +540,16 @@ export const RecentPurchase: MessageFns<RecentPurchase> = {
 };
 
 function createBaseGetUserContextResponse(): GetUserContextResponse {
-  return { known: false, profile: undefined, recent: [], products: [], featureAgeMs: 0, _unknownFields: {} };
+  return {
+    known: false,
+    profile: undefined,
+    recent: [],
+    products: [],
+    featureAgeMs: 0,
+    version: "",
+    notModified: false,
+    _unknownFields: {},
+  };
 }
 
 export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
@@ -526,6 +568,12 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
     }
     if (message.featureAgeMs !== 0) {
       writer.uint32(40).int64(message.featureAgeMs);
+    }
+    if (message.version !== "") {
+      writer.uint32(50).string(message.version);
+    }
+    if (message.notModified !== false) {
+      writer.uint32(56).bool(message.notModified);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -591,6 +639,22 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
             message.featureAgeMs = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.notModified = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -624,6 +688,12 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
         : isSet(object.feature_age_ms)
         ? globalThis.Number(object.feature_age_ms)
         : 0,
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      notModified: isSet(object.notModified)
+        ? globalThis.Boolean(object.notModified)
+        : isSet(object.not_modified)
+        ? globalThis.Boolean(object.not_modified)
+        : false,
     };
   },
 
@@ -644,6 +714,12 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
     if (message.featureAgeMs !== 0) {
       obj.featureAgeMs = Math.round(message.featureAgeMs);
     }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.notModified !== false) {
+      obj.notModified = message.notModified;
+    }
     return obj;
   },
 
@@ -659,6 +735,8 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
     message.recent = object.recent?.map((e) => RecentPurchase.fromPartial(e)) || [];
     message.products = object.products?.map((e) => UserProductStats.fromPartial(e)) || [];
     message.featureAgeMs = object.featureAgeMs ?? 0;
+    message.version = object.version ?? "";
+    message.notModified = object.notModified ?? false;
     return message;
   },
 };
