@@ -10,7 +10,7 @@ describe('contracts', () => {
       k: 10,
       context: { country: 'United Kingdom', timeUnixMs: 1_323_435_000_000 },
       excludeProductIds: ['85123A'],
-      options: { excludePurchased: true, explain: false },
+      options: { excludePurchased: true, explain: false, fresh: false },
     };
     const decoded = ranker.RankRequest.decode(ranker.RankRequest.encode(request).finish());
     expect(decoded).toMatchObject(request);

@@ -26,6 +26,12 @@ export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Catalogue facts (product or not, in stock, description) cached per product ("0ms" = no cache). */
       AISLE_RANK_PRODUCT_CACHE_TTL: duration(60_000, { min: 0, max: 86_400_000 }),
       AISLE_RANK_PRODUCT_CACHE_ENTRIES: integer(20_000, { min: 1, max: 10_000_000 }),
+      /**
+       * How long a computed answer is reused for the same request while the user's data has not changed
+       * (it bounds how late a model promotion or new popularity reaches a user); "0ms" = never reused.
+       */
+      AISLE_RANK_ANSWER_CACHE_TTL: duration(30_000, { min: 0, max: 3_600_000 }),
+      AISLE_RANK_ANSWER_CACHE_ENTRIES: integer(20_000, { min: 1, max: 10_000_000 }),
       /** JSON blend weights ({ version, weights }); "builtin" for DEFAULT_BLEND. Served until the registry has a production blend. */
       AISLE_BLEND_FILE: text(LEARNED_BLEND_FILE),
       /** Registry model whose production version is the blend; "none" serves AISLE_BLEND_FILE only. */

@@ -9,6 +9,8 @@ import { grpcDownstreams } from './adapters/downstream';
 import { features } from '@aisle/contracts';
 import { keepPopularWarm, PopularCache } from './adapters/popular-cache';
 import { ProductCache } from './adapters/product-cache';
+import { AnswerCache } from './adapters/answer-cache';
+import type { ReusableAnswer } from './flow/rank';
 import { ExperimentsFile } from './experiments/experiments-file';
 import { SlateLog } from './adapters/slate-log';
 import { loadRankerConfig } from './config';
@@ -51,6 +53,7 @@ runMain(logger, async () => {
     experiments: experiments && (() => experiments.current()),
     popularCache,
     productCache: new ProductCache(config.AISLE_RANK_PRODUCT_CACHE_ENTRIES, config.AISLE_RANK_PRODUCT_CACHE_TTL),
+    answerCache: config.AISLE_RANK_ANSWER_CACHE_TTL > 0 ? new AnswerCache<ReusableAnswer>(config.AISLE_RANK_ANSWER_CACHE_ENTRIES, config.AISLE_RANK_ANSWER_CACHE_TTL) : undefined,
     blend: () => blend.current().value,
     settings: {
       budgetMs: config.AISLE_RANK_BUDGET,

@@ -55,7 +55,7 @@ export class RankerCaller {
         k,
         excludeProductIds: fresh ? [...exclude].slice(0, MAX_EXCLUDE) : [],
         context: { country: this.context.countries.get(userId) ?? '', timeUnixMs: this.context.timeUnixMs },
-        options: { excludePurchased: fresh, explain: false },
+        options: { excludePurchased: fresh, explain: false, fresh: true },
       });
     } catch (error) {
       this.tally.failedCalls++;

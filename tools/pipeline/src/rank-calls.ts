@@ -40,7 +40,7 @@ export class RankerCaller {
       k,
       excludeProductIds: fresh ? [...exclude].slice(0, MAX_EXCLUDE) : [],
       context: { country: this.countries.get(userId) ?? '', timeUnixMs: this.timeUnixMs },
-      options: { excludePurchased: fresh, explain: false },
+      options: { excludePurchased: fresh, explain: false, fresh: true },
     });
     if (response.coldStart) this.tally.coldStarts++;
     for (const source of response.sources) {

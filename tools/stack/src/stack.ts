@@ -28,8 +28,8 @@ export interface Stack {
   env: Record<string, string>;
   /** Starts a (killed or stopped) service again on its old address, with its old settings. */
   restart(name: ServiceKey): Promise<ServiceProcess>;
-  /** Starts one more ranker process on the same downstreams and settings, on a free port (scale-out). */
-  addRanker(): Promise<ServiceProcess>;
+  /** Starts one more ranker process on the same downstreams and settings (or these changed), on a free port. */
+  addRanker(env?: Record<string, string>): Promise<ServiceProcess>;
   /** Rankers started by addRanker, stopped with the stack. */
   extraRankers: ServiceProcess[];
   stop(): Promise<void>;
@@ -83,8 +83,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         stack[name] = fresh;
         return fresh;
       },
-      addRanker: async () => {
-        const extra = await launch('ranker', launched.get('ranker')!);
+      addRanker: async (env = {}) => {
+        const extra = await launch('ranker', { ...launched.get('ranker')!, ...env });
         started.push(extra);
         stack.extraRankers.push(extra);
         return extra;

@@ -9,7 +9,8 @@ export interface CallBound {
 }
 
 export interface Downstreams {
-  userContext(userId: string, bound: CallBound): Promise<features.GetUserContextResponse>;
+  /** With `ifVersion` (a held answer's), a user whose data has not changed comes back as not_modified. */
+  userContext(userId: string, ifVersion: string, bound: CallBound): Promise<features.GetUserContextResponse>;
   popular(request: features.PopularRequest, bound: CallBound): Promise<features.PopularResponse>;
   products(productIds: string[], bound: CallBound): Promise<features.BatchGetProductsResponse>;
   copurchaseCandidates(request: copurchase.CandidatesRequest, bound: CallBound): Promise<copurchase.CandidatesResponse>;
@@ -42,7 +43,7 @@ export function grpcDownstreams(addresses: DownstreamAddresses): Downstreams {
   // Idempotent by slate id, so a retried AppendSlates stores each slate once.
   const slateClient = createClient(slates.SlateLogServiceClient, addresses.features, { service: 'aisle.features.v1.SlateLogService', idempotentMethods: ['AppendSlates'] });
   return {
-    userContext: (userId, bound) => unaryCall(featureClient, featureClient.getUserContext, { userId, recentLimit: 50 }, bound),
+    userContext: (userId, ifVersion, bound) => unaryCall(featureClient, featureClient.getUserContext, { userId, recentLimit: 50, ifVersion }, bound),
     popular: (request, bound) => unaryCall(featureClient, featureClient.popular, request, bound),
     products: (productIds, bound) => unaryCall(featureClient, featureClient.batchGetProducts, { productIds }, bound),
     copurchaseCandidates: (request, bound) => unaryCall(copurchaseClient, copurchaseClient.candidates, request, bound),

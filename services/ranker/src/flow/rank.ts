@@ -11,6 +11,7 @@ import { callSource, skipped, toSourceStatus, type SourceOutcome } from '../adap
 import { breakdown, CANDIDATE_SOURCES, selectTopK, total, type BlendWeights, type CandidateSignals, type ScoredCandidate } from '@aisle/ranking';
 import { assign, type Assignment, type Experiment, type ShadowVariant, type VariantModels } from '../experiments/experiments';
 import type { SlateLog } from '../adapters/slate-log';
+import { AnswerCache, type HeldAnswer } from '../adapters/answer-cache';
 import { buildPool, seedsFrom } from './candidates';
 
 export interface RankInput {
@@ -21,6 +22,8 @@ export interface RankInput {
   exclude: ReadonlySet<string>;
   excludePurchased: boolean;
   explain: boolean;
+  /** Compute the answer even when a reusable one is held. */
+  fresh: boolean;
 }
 
 export interface RankSettings {
@@ -53,7 +56,15 @@ export interface RankDependencies {
   experiments?: () => readonly Experiment[];
   /** Where served and shadow slates go, keeping the best `candidates` of each (no logging when absent). */
   slateLog?: { log: Pick<SlateLog, 'offer'>; candidates: number };
+  /** Answers reused while the user's data has not changed (none when absent). */
+  answerCache?: AnswerCache<ReusableAnswer>;
   settings: RankSettings;
+}
+
+/** What the answer cache holds: the result, and the served slate to log again on reuse. */
+export interface ReusableAnswer {
+  result: RankResult;
+  slate: slates.Slate | undefined;
 }
 
 export interface RankedItem {
@@ -71,9 +82,12 @@ export interface RankResult {
   /** The experiment and variant this user is in ('' when none). */
   experiment: string;
   variant: string;
+  /** 0 when this call computed the answer, else how long ago it was computed. */
+  answerAgeMs: number;
 }
 
 const POPULAR_LIMIT = 200;
+const answerLookups = meter.createCounter('aisle.cache.lookups', { description: 'Cache lookups by cache and outcome (hit ratio = hit / all)' });
 const fallbacks = meter.createCounter('aisle.rank.fallbacks', { description: 'Rank sources that were not OK, by source and state' });
 const candidateCounts = meter.createHistogram('aisle.rank.candidates', {
   description: 'Candidates each generator put in one Rank pool, by source',
@@ -99,18 +113,29 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     }
   };
 
-  // Stage 1: who is this user? The experiment's variant decides which models score and blend.
-  const user = await timed('user_context', () => callSource(() => deps.downstreams.userContext(input.userId, bound(settings.stageBudgetMs.userContext))));
-  const who = userStage(input, user);
+  // The experiment's variant decides which models score and blend.
   const assignment = deps.experiments ? assign(deps.experiments(), input.userId, Date.now()) : undefined;
   const models = assignment?.models ?? {};
+  const blend = assignment ? variantBlend(assignment.experiment, assignment.variant, assignment.blend, deps.blend()) : deps.blend();
+
+  // An answer held for the same request, variant and blend makes the user read conditional.
+  const cache = input.fresh ? undefined : deps.answerCache;
+  const cacheKey = cache ? AnswerCache.key(input) : '';
+  const basis = cache ? JSON.stringify([assignment?.experiment, assignment?.variant, models, blend]) : '';
+  const held = cache?.get(cacheKey, basis);
+
+  // Stage 1: who is this user?
+  const user = await timed('user_context', () =>
+    callSource(() => deps.downstreams.userContext(input.userId, held?.userVersion ?? '', bound(settings.stageBudgetMs.userContext))),
+  );
+  if (held && user.value?.notModified) return reuse(held, input, user.value, timings, deps);
+  const who = userStage(input, user);
 
   // Stages 2 and 3: candidates (parallel), then scores and catalogue facts (parallel).
   const gathered = await gather(input, who, models, deps, bound, timed);
 
   // Merge.
   const mergeStarted = performance.now();
-  const blend = assignment ? variantBlend(assignment.experiment, assignment.variant, assignment.blend, deps.blend()) : deps.blend();
   const merged = merge(input, who, gathered, blend, settings);
   timings.push({ stage: 'merge', ms: Math.round((performance.now() - mergeStarted) * 1000) / 1000 });
 
@@ -125,11 +150,13 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   const featureAgeMs = who.known ? (who.context?.featureAgeMs ?? 0) : 0;
   recordTelemetry({ input, known: who.known, pool: merged.pool, outcomes, models: usedModels, featureAgeMs, assignment });
 
+  let servedSlate: slates.Slate | undefined;
   if (deps.slateLog) {
     const requestId = randomUUID();
     const slate = (variant: string, shadow: boolean, page: ScoredCandidate[], scored: ScoredCandidate[], slateModels: common.ModelVersion[]) =>
       slateOf({ requestId, slateId: shadow ? `${requestId}:shadow` : requestId, input, experiment: assignment?.experiment ?? '', variant, shadow, page, scored, models: slateModels, keep: deps.slateLog!.candidates });
-    deps.slateLog.log.offer(slate(assignment?.variant ?? '', false, merged.page, merged.scored, usedModels));
+    servedSlate = slate(assignment?.variant ?? '', false, merged.page, merged.scored, usedModels);
+    deps.slateLog.log.offer(servedSlate);
     const shadow = assignment?.shadow;
     if (shadow && shadow.sample > 0 && Math.random() < shadow.sample) {
       // After the answer has gone, in a trace of its own (aisle.rank.shadow), never the caller's.
@@ -149,7 +176,7 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     }
   }
 
-  return {
+  const result: RankResult = {
     items: merged.page.map((candidate) => ({ candidate, explanations: gathered.explanations.get(candidate.signals.productId) ?? [] })),
     sources: outcomes.map(([source, outcome]) => toSourceStatus(source, outcome)),
     models: usedModels,
@@ -158,7 +185,39 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     timings,
     experiment: assignment?.experiment ?? '',
     variant: assignment?.variant ?? '',
+    answerAgeMs: 0,
   };
+  if (cache) {
+    // Only a whole answer on a versioned user is worth reusing: a degraded one is computed again.
+    const version = who.known ? (who.context?.version ?? '') : '';
+    const whole = outcomes.every(([, outcome]) => outcome.state === 'OK' || outcome.state === 'SKIPPED');
+    if (version !== '' && whole) cache.set(cacheKey, { userVersion: version, basis, computedAtMs: Date.now(), answer: { result, slate: servedSlate } });
+    else cache.delete(cacheKey);
+    answerLookups.add(1, { [ATTR.CACHE_NAME]: 'answers', [ATTR.CACHE_HIT]: false });
+  }
+  return result;
+}
+
+/** The held answer again, for a user whose data has not changed since it was computed. */
+function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, user: features.GetUserContextResponse, timings: RankResult['timings'], deps: RankDependencies): RankResult {
+  const { result, slate } = held.answer;
+  const answerAgeMs = Math.max(1, Date.now() - held.computedAtMs);
+  if (deps.slateLog && slate) {
+    // Served again, so logged again: a new request, the same slate.
+    const requestId = randomUUID();
+    deps.slateLog.log.offer({ ...slate, slateId: requestId, requestId, servedUnixMs: Date.now() });
+  }
+  answerLookups.add(1, { [ATTR.CACHE_NAME]: 'answers', [ATTR.CACHE_HIT]: true });
+  annotateActiveSpan({
+    [ATTR.USER_HASH]: hashUserId(input.userId),
+    [ATTR.USER_KNOWN]: true,
+    [ATTR.RANK_K]: input.k,
+    [ATTR.RANK_COLD_START]: false,
+    [PER.cacheHits('answers')]: 1,
+    ...Object.fromEntries(result.models.map((model) => [PER.modelVersion(model.model), model.version])),
+  });
+  featureAge.record(user.featureAgeMs);
+  return { ...result, featureAgeMs: user.featureAgeMs, timings, answerAgeMs };
 }
 
 /**

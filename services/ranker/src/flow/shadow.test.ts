@@ -1,59 +1,16 @@
 // A shadow variant runs after the answer has gone: whatever it does (fail, hang) the caller's answer
 // is the one it would have had without it, and the shadow's own slate is logged beside the served
-// one. The downstreams here are in-process stand-ins, because the point is a shadow-only hang, which
-// the real services cannot be told to do; the whole stack with a real shadow is in tools/stack's e2e.
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { features, type affinity, type common, type slates } from '@aisle/contracts';
+// one. The downstreams are in-process stand-ins (src/testing), because the point is a shadow-only
+// hang, which the real services cannot be told to do; the whole stack with a real shadow is in
+// tools/stack's e2e.
+import type { slates } from '@aisle/contracts';
 import { DEFAULT_BLEND } from '@aisle/ranking';
 import { describe, expect, it } from 'vitest';
-import type { CallBound, Downstreams } from '../adapters/downstream';
 import { PopularCache } from '../adapters/popular-cache';
 import { ProductCache } from '../adapters/product-cache';
 import type { Experiment } from '../experiments/experiments';
+import { downstreams, products } from '../testing/stand-ins';
 import { rank, type RankDependencies } from './rank';
-
-const products = Array.from({ length: 50 }, (_, i) => `2${String(i).padStart(4, '0')}`);
-const scored = (ids: string[]): common.ScoredProduct[] => ids.map((productId, i) => ({ productId, score: 1 - i / ids.length }));
-const unavailable = (): ServiceError => Object.assign(new Error('UNAVAILABLE'), { code: status.UNAVAILABLE, details: 'affinity version away', metadata: new Metadata() });
-
-/** Stand-in downstreams; affinity answers by model version: '' production, 'hangs' never, 'fails' UNAVAILABLE. */
-function downstreams(calls: string[], asked: string[][] = []): Downstreams {
-  const never = (bound: CallBound) => new Promise<never>((_, reject) => bound.signal.addEventListener('abort', () => reject(new Error('aborted'))));
-  return {
-    userContext: async () =>
-      features.GetUserContextResponse.fromPartial({
-      known: true,
-      profile: { userId: 'u1', country: 'United Kingdom', firstSeenUnixMs: 1, lastSeenUnixMs: Date.UTC(2011, 10, 1), invoiceCount: 3, totalQuantity: 10, monetary: 30, distinctProducts: 2 },
-      recent: [{ productId: products[0]!, timeUnixMs: Date.UTC(2011, 10, 1), quantity: 1 }],
-      products: [{ productId: products[0]!, invoiceCount: 2, totalQuantity: 4, firstUnixMs: 1, lastUnixMs: Date.UTC(2011, 10, 1) }],
-      featureAgeMs: 5,
-    }),
-    popular: async () => features.PopularResponse.fromPartial({ products: scored(products.slice(10, 40)) }),
-    products: async (ids) => ({ products: ids.map((productId) => ({ productId, description: productId, isProduct: true, inStock: true }) as never), unknownProductIds: [] }),
-    copurchaseCandidates: async (request) => {
-      calls.push(`copurchase.candidates:${request.modelVersion}`);
-      // Another co-purchase version proposes products nothing else in the pool proposes.
-      const candidates = request.modelVersion ? products.slice(40, 49) : products.slice(1, 10);
-      return { candidates: scored(candidates), unknownProductIds: [], model: { model: 'copurchase', version: request.modelVersion || 'c-prod' } };
-    },
-    copurchaseScore: async (request) => {
-      calls.push(`copurchase.score:${request.modelVersion}`);
-      return { scores: request.candidateIds.map((productId) => ({ productId, score: 0.1 })), unknownProductIds: [], model: { model: 'copurchase', version: request.modelVersion || 'c-prod' } };
-    },
-    affinityScore: async (request, bound): Promise<affinity.ScoreResponse> => {
-      calls.push(`affinity.score:${request.modelVersion}`);
-      asked.push(request.candidateIds);
-      if (request.modelVersion === 'hangs') return never(bound);
-      if (request.modelVersion === 'fails') throw unavailable();
-      // The pinned version likes only the popular end of the catalogue, production only the rest.
-      const liked = (productId: string) => products.indexOf(productId) >= 10 === Boolean(request.modelVersion);
-      const scores = request.candidateIds.map((productId) => ({ productId, probability: liked(productId) ? 1 : 0, contributions: [] }));
-      return { scores, defaultedFeatures: [], unknownProductIds: [], model: { model: 'affinity', version: request.modelVersion || 'a-prod' } };
-    },
-    appendSlates: async () => ({ stored: 0, duplicates: 0 }),
-    close: () => undefined,
-  };
-}
 
 function setup(experiment: Experiment) {
   const calls: string[] = [];
@@ -68,7 +25,7 @@ function setup(experiment: Experiment) {
     slateLog: { log: { offer: (slate) => logged.push(slate) > 0 }, candidates: 5 },
     settings: { budgetMs: 1000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 5, popularReuseMs: 0, maxPerFamily: 2, shadowBudgetMs: 150, shadowMaxInFlight: 4 },
   };
-  const call = () => rank({ userId: 'u1', k: 10, country: 'United Kingdom', timeUnixMs: 0, exclude: new Set(), excludePurchased: false, explain: false }, { deadline: Date.now() + 2000, signal: new AbortController().signal }, deps);
+  const call = () => rank({ userId: 'u1', k: 10, country: 'United Kingdom', timeUnixMs: 0, exclude: new Set(), excludePurchased: false, explain: false, fresh: false }, { deadline: Date.now() + 2000, signal: new AbortController().signal }, deps);
   return { calls, asked, logged, call };
 }
 

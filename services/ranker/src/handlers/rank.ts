@@ -21,6 +21,7 @@ export function toRankInput(request: ranker.RankRequest): RankInput {
     exclude: new Set(exclude),
     excludePurchased: request.options?.excludePurchased ?? false,
     explain: request.options?.explain ?? false,
+    fresh: request.options?.fresh ?? false,
   };
 }
 
@@ -57,6 +58,7 @@ export function rankHandler(deps: RankDependencies) {
       traceId: currentTraceId(),
       experiment: result.experiment,
       variant: result.variant,
+      answerAgeMs: result.answerAgeMs,
     };
   };
 }

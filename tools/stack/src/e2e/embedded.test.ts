@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore, type Slate } from '@aisle/feature-store';
-import { checkHealth, listServices } from '@aisle/grpc-kit';
+import { features } from '@aisle/contracts';
+import { checkHealth, createClient, listServices, unaryCall } from '@aisle/grpc-kit';
 import { hashUserId } from '@aisle/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBE_USER } from '../prepare';
@@ -124,12 +125,52 @@ describe('whole stack on the embedded store', () => {
     }
   });
 
+  it("reuses an answer while the user's data holds, computes after a new purchase, forgets an erased user", async () => {
+    // A second ranker with the production answer cache; the suite's own ranker computes every answer.
+    const cached = await stack.addRanker({ AISLE_RANK_ANSWER_CACHE_TTL: '60s' });
+    const client = createClient(features.FeatureServiceClient, stack.features.address, { service: 'aisle.features.v1.FeatureService' });
+    const user = 'e2e-cache-user';
+    const line = (n: number, productId: string) => ({
+      lineId: `e2e-cache:${n}`, invoiceNo: `e2e-cache-${n}`, productId, description: productId, quantity: 2, unitPrice: 1.25,
+      timeUnixMs: Date.UTC(2011, 0, 10 + n), userId: user, country: 'United Kingdom',
+    });
+    const ingest = (...lines: ReturnType<typeof line>[]) => unaryCall(client, client.ingest, { lines }, { deadline: Date.now() + 10_000 });
+    const ask = () => rank(cached.address, { userId: user, k: 10, context: { country: 'United Kingdom', timeUnixMs: 0 } });
+    try {
+      await ingest(line(1, '85123A'), line(2, '22423'));
+      const first = await ask();
+      expect(first.answerAgeMs).toBe(0);
+      expect(first.coldStart).toBe(false);
+      for (const source of ['features', 'copurchase', 'affinity']) expect(stateOf(first, source), source).toBe(STATE.SOURCE_STATE_OK);
+      const again = await ask();
+      expect(again.answerAgeMs).toBeGreaterThan(0);
+      expect(again.items).toEqual(first.items);
+      expect(again.models).toEqual(first.models);
+      expect(again.timings.map((timing) => timing.stage)).toEqual(['user_context']);
+
+      // A new purchase is in the next answer: computed again, on features written moments ago.
+      await ingest(line(3, '84879'));
+      const after = await ask();
+      expect(after.answerAgeMs).toBe(0);
+      expect(after.featureAgeMs).toBeLessThan(60_000);
+      expect((await ask()).answerAgeMs).toBeGreaterThan(0);
+
+      await unaryCall(client, client.eraseUser, { userId: user }, { deadline: Date.now() + 10_000 });
+      const erased = await ask();
+      expect(erased.coldStart).toBe(true);
+      expect(erased.answerAgeMs).toBe(0);
+    } finally {
+      client.close();
+      await cached.stop();
+    }
+  });
+
   it('honours the caller’s exclusions and the new-products-only option', async () => {
     const first = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
     const excluded = first.items.slice(0, 3).map((item) => item.productId);
     const second = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10, excludeProductIds: excluded });
     expect(second.items.map((item) => item.productId).filter((id) => excluded.includes(id))).toEqual([]);
-    const fresh = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10, options: { excludePurchased: true, explain: false } });
+    const fresh = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10, options: { excludePurchased: true, explain: false, fresh: false } });
     expect(fresh.items.every((item) => !item.candidateSources.includes('repeat'))).toBe(true);
     expect(fresh.items.every((item) => item.breakdown!.repeat === 0)).toBe(true);
   });

@@ -30,7 +30,8 @@ export function startRankLoad(address: string, request: { userIds: string[]; dea
       const at = Date.now();
       const started = performance.now();
       try {
-        const response = await client.rank({ userId: request.userIds[next++ % request.userIds.length]!, k: 10, context: { country: 'United Kingdom', timeUnixMs: 0 } });
+        // Fresh answers: a fault must show in the fan-out, not be hidden by an answer held from before it.
+        const response = await client.rank({ userId: request.userIds[next++ % request.userIds.length]!, k: 10, context: { country: 'United Kingdom', timeUnixMs: 0 }, options: { excludePurchased: false, explain: false, fresh: true } });
         const states = Object.fromEntries(response.sources.map((source) => [source.source, common.SourceState[source.state].replace('SOURCE_STATE_', '')]));
         samples.push({ at, ms: performance.now() - started, full: Object.values(states).every((state) => state === 'OK' || state === 'SKIPPED'), states });
       } catch (error) {

@@ -18,11 +18,13 @@ export const TEST_RANKER_ENV = {
 };
 
 /**
- * The ranker's own caches off (every Rank calls Popular and BatchGetProducts), for suites that assert
- * each call and each fallback; the fault suite keeps the production defaults.
+ * The ranker's own caches off (every Rank computes its answer and calls Popular and BatchGetProducts),
+ * for suites that assert each call and each fallback; the fault suite keeps the production defaults
+ * and asks for computed answers (`fresh`).
  */
 export const UNCACHED_RANKER_ENV = {
   ...TEST_RANKER_ENV,
   AISLE_RANK_POPULAR_REUSE: '0ms',
   AISLE_RANK_PRODUCT_CACHE_TTL: '0ms',
+  AISLE_RANK_ANSWER_CACHE_TTL: '0ms',
 };

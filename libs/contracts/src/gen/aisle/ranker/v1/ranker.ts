@@ -30,6 +30,8 @@ export interface RankOptions {
   excludePurchased: boolean;
   /** When true, each item carries its top affinity feature contributions. */
   explain: boolean;
+  /** When true, the answer is computed for this call even when a reusable one is cached. */
+  fresh: boolean;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -124,11 +126,17 @@ export interface RankResponse {
   experiment: string;
   /** The user's variant within `experiment`, or empty. */
   variant: string;
+  /**
+   * 0 when this call computed the answer. Otherwise the answer was computed that many milliseconds
+   * ago for the same request and reused because the user's data has not changed since (its `sources`,
+   * `models` and items are those of that computation; `feature_age_ms` and `timings` are this call's).
+   */
+  answerAgeMs: number;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
 function createBaseRankOptions(): RankOptions {
-  return { excludePurchased: false, explain: false, _unknownFields: {} };
+  return { excludePurchased: false, explain: false, fresh: false, _unknownFields: {} };
 }
 
 export const RankOptions: MessageFns<RankOptions> = {
@@ -138,6 +146,9 @@ export const RankOptions: MessageFns<RankOptions> = {
     }
     if (message.explain !== false) {
       writer.uint32(16).bool(message.explain);
+    }
+    if (message.fresh !== false) {
+      writer.uint32(24).bool(message.fresh);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -179,6 +190,14 @@ export const RankOptions: MessageFns<RankOptions> = {
             message.explain = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fresh = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -207,6 +226,7 @@ export const RankOptions: MessageFns<RankOptions> = {
         ? globalThis.Boolean(object.exclude_purchased)
         : false,
       explain: isSet(object.explain) ? globalThis.Boolean(object.explain) : false,
+      fresh: isSet(object.fresh) ? globalThis.Boolean(object.fresh) : false,
     };
   },
 
@@ -218,6 +238,9 @@ export const RankOptions: MessageFns<RankOptions> = {
     if (message.explain !== false) {
       obj.explain = message.explain;
     }
+    if (message.fresh !== false) {
+      obj.fresh = message.fresh;
+    }
     return obj;
   },
 
@@ -228,6 +251,7 @@ export const RankOptions: MessageFns<RankOptions> = {
     const message = createBaseRankOptions();
     message.excludePurchased = object.excludePurchased ?? false;
     message.explain = object.explain ?? false;
+    message.fresh = object.fresh ?? false;
     return message;
   },
 };
@@ -956,6 +980,7 @@ function createBaseRankResponse(): RankResponse {
     traceId: "",
     experiment: "",
     variant: "",
+    answerAgeMs: 0,
     _unknownFields: {},
   };
 }
@@ -988,6 +1013,9 @@ export const RankResponse: MessageFns<RankResponse> = {
     }
     if (message.variant !== "") {
       writer.uint32(74).string(message.variant);
+    }
+    if (message.answerAgeMs !== 0) {
+      writer.uint32(80).int64(message.answerAgeMs);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -1085,6 +1113,14 @@ export const RankResponse: MessageFns<RankResponse> = {
             message.variant = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.answerAgeMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1130,6 +1166,11 @@ export const RankResponse: MessageFns<RankResponse> = {
         : "",
       experiment: isSet(object.experiment) ? globalThis.String(object.experiment) : "",
       variant: isSet(object.variant) ? globalThis.String(object.variant) : "",
+      answerAgeMs: isSet(object.answerAgeMs)
+        ? globalThis.Number(object.answerAgeMs)
+        : isSet(object.answer_age_ms)
+        ? globalThis.Number(object.answer_age_ms)
+        : 0,
     };
   },
 
@@ -1162,6 +1203,9 @@ export const RankResponse: MessageFns<RankResponse> = {
     if (message.variant !== "") {
       obj.variant = message.variant;
     }
+    if (message.answerAgeMs !== 0) {
+      obj.answerAgeMs = Math.round(message.answerAgeMs);
+    }
     return obj;
   },
 
@@ -1179,6 +1223,7 @@ export const RankResponse: MessageFns<RankResponse> = {
     message.traceId = object.traceId ?? "";
     message.experiment = object.experiment ?? "";
     message.variant = object.variant ?? "";
+    message.answerAgeMs = object.answerAgeMs ?? 0;
     return message;
   },
 };

@@ -1,0 +1,110 @@
+// A held answer is served again only while the user's version holds, for the same request, variant
+// and blend, and only if it was whole; everything else computes. The downstreams are the in-process
+// stand-ins of src/testing (a version flip on demand); tools/stack's e2e runs this on real services.
+import type { slates } from '@aisle/contracts';
+import { DEFAULT_BLEND } from '@aisle/ranking';
+import { describe, expect, it } from 'vitest';
+import { AnswerCache } from '../adapters/answer-cache';
+import { PopularCache } from '../adapters/popular-cache';
+import { ProductCache } from '../adapters/product-cache';
+import { downstreams, type UserData } from '../testing/stand-ins';
+import { rank, type RankDependencies, type RankInput, type ReusableAnswer } from './rank';
+
+function setup(ttlMs = 60_000) {
+  const calls: string[] = [];
+  const logged: slates.Slate[] = [];
+  const user: UserData = { version: 'v1', reads: [] };
+  let blendVersion = 'b1';
+  const deps: RankDependencies = {
+    downstreams: downstreams(calls, [], user),
+    popularCache: new PopularCache(60_000),
+    productCache: new ProductCache(1000, 60_000),
+    answerCache: new AnswerCache<ReusableAnswer>(100, ttlMs),
+    blend: () => ({ weights: DEFAULT_BLEND, version: blendVersion }),
+    slateLog: { log: { offer: (slate) => logged.push(slate) > 0 }, candidates: 5 },
+    settings: { budgetMs: 1000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 5, popularReuseMs: 0, maxPerFamily: 2, shadowBudgetMs: 150, shadowMaxInFlight: 4 },
+  };
+  const base: RankInput = { userId: 'u1', k: 10, country: 'United Kingdom', timeUnixMs: 0, exclude: new Set(), excludePurchased: false, explain: false, fresh: false };
+  const call = (overrides: Partial<RankInput> = {}) => rank({ ...base, ...overrides }, { deadline: Date.now() + 2000, signal: new AbortController().signal }, deps);
+  const modelCalls = () => calls.filter((c) => c.startsWith('copurchase') || c.startsWith('affinity')).length;
+  return { calls, logged, user, call, modelCalls, setBlend: (version: string) => (blendVersion = version) };
+}
+
+const page = (result: Awaited<ReturnType<typeof rank>>) => result.items.map((item) => [item.candidate.signals.productId, item.candidate.score]);
+
+describe('answer cache', () => {
+  it('serves the same request again without model calls while the user is unchanged, and logs each serving', async () => {
+    const { call, modelCalls, logged, user } = setup();
+    const first = await call();
+    expect(first.answerAgeMs).toBe(0);
+    const computedCalls = modelCalls();
+    expect(computedCalls).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await call();
+    expect(modelCalls()).toBe(computedCalls);
+    expect(again.answerAgeMs).toBeGreaterThan(0);
+    expect(page(again)).toEqual(page(first));
+    expect(again.sources).toEqual(first.sources);
+    expect(again.models).toEqual(first.models);
+    // This call's own user read and timings, not the held ones.
+    expect(again.featureAgeMs).toBe(7);
+    expect(again.timings.map((timing) => timing.stage)).toEqual(['user_context']);
+    expect(user.reads).toEqual(['', 'v1']);
+    expect(logged).toHaveLength(2);
+    expect(logged[1]!.requestId).not.toBe(logged[0]!.requestId);
+    expect({ ...logged[1], slateId: '', requestId: '', servedUnixMs: 0 }).toEqual({ ...logged[0], slateId: '', requestId: '', servedUnixMs: 0 });
+  });
+
+  it("computes again once the user's version changed (a new purchase), and holds the new answer", async () => {
+    const { call, modelCalls, user } = setup();
+    await call();
+    const before = modelCalls();
+    user.version = 'v2';
+    expect((await call()).answerAgeMs).toBe(0);
+    expect(modelCalls()).toBeGreaterThan(before);
+    const after = modelCalls();
+    expect((await call()).answerAgeMs).toBeGreaterThan(0);
+    expect(modelCalls()).toBe(after);
+    expect(user.reads).toEqual(['', 'v1', 'v2']);
+  });
+
+  it('computes for another request, a fresh request, a new blend, or once the time-to-live passed', async () => {
+    const { call, modelCalls, setBlend } = setup(50);
+    await call();
+    let count = modelCalls();
+    const computes = async (overrides: Parameters<typeof call>[0]) => {
+      expect((await call(overrides)).answerAgeMs).toBe(0);
+      expect(modelCalls()).toBeGreaterThan(count);
+      count = modelCalls();
+    };
+    await computes({ k: 5 });
+    await computes({ exclude: new Set(['20001']) });
+    await computes({ country: 'France' });
+    await computes({ timeUnixMs: Date.UTC(2011, 10, 2) });
+    await computes({ fresh: true });
+    setBlend('b2');
+    await computes({});
+    expect((await call()).answerAgeMs).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await computes({});
+  });
+
+  it('never holds a degraded answer', async () => {
+    const { call, modelCalls, user } = setup();
+    user.affinityFails = true;
+    const degraded = await call();
+    expect(degraded.sources.find((source) => source.source === 'affinity')?.state).not.toBe('OK');
+    const count = modelCalls();
+    user.affinityFails = false;
+    expect((await call()).answerAgeMs).toBe(0);
+    expect(modelCalls()).toBeGreaterThan(count);
+    expect(user.reads).toEqual(['', '']);
+  });
+
+  it('keys exclusions as a set', () => {
+    const key = (exclude: string[]) => AnswerCache.key({ userId: 'u', k: 10, country: '', timeUnixMs: 0, exclude: new Set(exclude), excludePurchased: false, explain: false });
+    expect(key(['a', 'b'])).toBe(key(['b', 'a']));
+    expect(key(['a', 'b'])).not.toBe(key(['a']));
+    expect(key([])).not.toBe(key(['']));
+  });
+});
