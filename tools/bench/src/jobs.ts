@@ -4,7 +4,8 @@ import type { RawPhase } from './stats';
 /** What a job calls. Every gRPC target is called over its own grpc-js channel from the load process. */
 export type Target =
   | { kind: 'echo'; address: string }
-  | { kind: 'rank'; address: string; users: string[] }
+  /** `fresh`: every answer computed (RankOptions.fresh), none reused from the ranker's answer cache. */
+  | { kind: 'rank'; address: string; users: string[]; fresh?: boolean }
   | { kind: 'getUserContext'; address: string; users: string[] }
   | { kind: 'batchGetProducts'; address: string; productIds: string[] }
   | { kind: 'candidates'; address: string; featuresAddress: string; users: string[] }

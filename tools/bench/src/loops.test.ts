@@ -82,7 +82,7 @@ describe('loops on a fake clock', () => {
     const flaky = async (): Promise<Outcome> => {
       i++;
       if (i % 4 === 0) throw new Error('UNAVAILABLE');
-      return i % 4 === 1 ? { ok: false, status: 'RESOURCE_EXHAUSTED' } : { ok: true, degraded: i % 4 === 2 };
+      return i % 4 === 1 ? { ok: false, status: 'RESOURCE_EXHAUSTED' } : { ok: true, degraded: i % 4 === 2, reused: i % 4 === 3 };
     };
     const done = openLoop(40, 1, flaky, fakeClock);
     await vi.advanceTimersByTimeAsync(2000);
@@ -90,5 +90,6 @@ describe('loops on a fake clock', () => {
     expect(phase.errors).toEqual({ RESOURCE_EXHAUSTED: 10, UNAVAILABLE: 10 });
     expect(phase.ok).toBe(20);
     expect(phase.degraded).toBe(10);
+    expect(phase.reused).toBe(10);
   });
 });

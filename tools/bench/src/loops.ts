@@ -4,8 +4,8 @@
 // to every call it delayed (no coordinated omission).
 import type { RawPhase } from './stats';
 
-/** What one call ended with: OK (maybe degraded) or a gRPC status name. */
-export type Outcome = { ok: true; degraded?: boolean } | { ok: false; status: string };
+/** What one call ended with: OK (maybe degraded, maybe a reused Rank answer) or a gRPC status name. */
+export type Outcome = { ok: true; degraded?: boolean; reused?: boolean } | { ok: false; status: string };
 
 export interface Clock {
   /** Milliseconds, monotonic. */
@@ -19,12 +19,13 @@ export const realClock: Clock = {
 };
 
 function recorder(clock: Clock) {
-  const phase: RawPhase = { ok: 0, degraded: 0, errors: {}, sent: 0, seconds: 0, latencies: [] };
+  const phase: RawPhase = { ok: 0, degraded: 0, reused: 0, errors: {}, sent: 0, seconds: 0, latencies: [] };
   const record = (outcome: Outcome, latency: number) => {
     phase.latencies.push(latency);
     if (outcome.ok) {
       phase.ok++;
       if (outcome.degraded) phase.degraded++;
+      if (outcome.reused) phase.reused++;
     } else {
       phase.errors[outcome.status] = (phase.errors[outcome.status] ?? 0) + 1;
     }

@@ -110,6 +110,7 @@ async function measure(ctx: Ctx, name: string, shape: Shape, seconds: number, ta
     sent: raw.sent,
     ok: raw.ok,
     degraded: raw.degraded,
+    reused: raw.reused,
     throughput: throughput(raw),
     fullThroughput: raw.seconds > 0 ? (raw.ok - raw.degraded) / raw.seconds : 0,
     latency: summarize(raw.latencies),
@@ -130,7 +131,20 @@ async function paired(ctx: Ctx, stack: Stack, name: string, shape: Shape, second
   return { subject, echo };
 }
 
-const rankTargets = (ctx: Ctx, addresses: string[]): Target[] => addresses.map((address) => ({ kind: 'rank', address, users: ctx.fixtures.users }));
+const rankTargets = (ctx: Ctx, addresses: string[], fresh = false): Target[] => addresses.map((address) => ({ kind: 'rank', address, users: ctx.fixtures.users, fresh }));
+
+/** The closed-loop level with the most full answers/s, with echo's at the same level and its best. */
+function saturationOf(closed: Paired[]): StoreReport['saturation'] {
+  const best = saturation(closed.map((pair) => ({ throughput: pair.subject.fullThroughput, pair })));
+  if (!best) return undefined;
+  return {
+    throughput: best.throughput,
+    okThroughput: best.pair.subject.throughput,
+    concurrency: best.pair.subject.concurrency!,
+    echoThroughput: best.pair.echo?.throughput,
+    echoMaxThroughput: Math.max(...closed.map((pair) => pair.echo?.throughput ?? 0)),
+  };
+}
 
 async function benchStore(ctx: Ctx, store: StoreChoice, first: boolean, report: BenchReport): Promise<void> {
   const { options, fixtures } = ctx;
@@ -158,18 +172,18 @@ async function benchStore(ctx: Ctx, store: StoreChoice, first: boolean, report: 
       return;
     }
 
-    log(`-- closed loop, ${options.seconds} s per phase`);
+    log(`-- closed loop, ${options.seconds} s per phase (answers reused while the user is unchanged, as in production)`);
     for (const concurrency of options.concurrency) result.closed.push(await paired(ctx, stack, 'Rank', { kind: 'closed', concurrency }, options.seconds, rank));
-    const best = saturation(result.closed.map((pair) => ({ throughput: pair.subject.fullThroughput, pair })));
-    if (best) {
-      result.saturation = {
-        throughput: best.throughput,
-        okThroughput: best.pair.subject.throughput,
-        concurrency: best.pair.subject.concurrency!,
-        echoThroughput: best.pair.echo?.throughput,
-        echoMaxThroughput: Math.max(...result.closed.map((pair) => pair.echo?.throughput ?? 0)),
-      };
-    }
+    result.saturation = saturationOf(result.closed);
+
+    // The same load with every answer computed (fresh): the fan-out's own throughput and latency.
+    log(`-- closed loop, every answer computed (fresh), ${options.seconds} s per phase`);
+    const fresh = rankTargets(ctx, [stack.ranker.address], true);
+    const computed: NonNullable<StoreReport['computed']> = { closed: [] };
+    result.computed = computed;
+    for (const concurrency of options.concurrency) computed.closed.push(await paired(ctx, stack, 'Rank (fresh)', { kind: 'closed', concurrency }, options.seconds, fresh));
+    computed.saturation = saturationOf(computed.closed);
+    if (computed.saturation) computed.halfSaturation = await paired(ctx, stack, 'Rank (fresh)', { kind: 'open', rate: computed.saturation.throughput / 2 }, options.seconds, fresh);
 
     log(`-- open loop, ${options.seconds} s per phase`);
     for (const rate of options.rates) result.open.push(await paired(ctx, stack, 'Rank', { kind: 'open', rate }, options.seconds, rank));
@@ -206,7 +220,7 @@ async function benchStore(ctx: Ctx, store: StoreChoice, first: boolean, report: 
     result.components.push(await paired(ctx, stack, 'blend + top-K of 500 (in-process)', one, s, [{ kind: 'blend', productIds: fixtures.productIds }]));
     result.components.push(await paired(ctx, stack, `${store === 'cassandra' ? 'Cassandra' : 'SQLite'} read: user context (in-process)`, c, s, [{ kind: 'storeRead', storeEnv: env, users: fixtures.users }]));
 
-    if (store === 'sqlite' && options.shadowRounds > 0) report.shadow = await shadowCost(ctx, stack, experimentsFile, options.shadowRate ?? Math.max(1, (result.saturation?.throughput ?? 80) / 2));
+    if (store === 'sqlite' && options.shadowRounds > 0) report.shadow = await shadowCost(ctx, stack, experimentsFile, options.shadowRate ?? Math.max(1, (result.computed?.saturation?.throughput ?? 80) / 2));
     if (first && options.tracingRounds > 0) report.tracing = await tracing(ctx, stack, env);
     if (first && options.rankers.some((n) => n > 1)) report.scaleOut = await scaleOut(ctx, stack);
     if (first && options.soakSeconds > 0) report.soak = await soak(ctx, stack, result.saturation?.throughput ?? 50);
@@ -224,7 +238,8 @@ async function shadowCost(ctx: Ctx, stack: Stack, experimentsFile: string, rate:
   const version = await otherCopurchaseVersion(SQLITE_PATH);
   const configs = SHADOW_CONFIGS.filter((config) => config !== 'model' || version !== undefined);
   log(`-- shadow cost: open loop at ${rate.toFixed(0)}/s, shadows ${configs.join(' / ')} at 100%, ${options.shadowRounds} round(s) of ${options.seconds} s`);
-  const rank = rankTargets(ctx, [stack.ranker.address]);
+  // Shadows run on computed answers only: every call here computes (fresh).
+  const rank = rankTargets(ctx, [stack.ranker.address], true);
   const shape = { kind: 'open' as const, rate };
   const started = Date.now();
   // The ranker re-reads the file every 200 ms; a pinned version loads in the model service on first use.
@@ -266,12 +281,13 @@ async function tracing(ctx: Ctx, off: Stack, env: Record<string, string>): Promi
   let spans = 0;
   try {
     const shape = { kind: 'closed' as const, concurrency: options.tracingConcurrency };
-    await measure(ctx, 'Rank traced (warm-up)', shape, WARM_UP_SECONDS, rankTargets(ctx, [on.ranker.address]), []);
+    // Computed answers (fresh): the spans of the whole fan-out, not of a reused answer's two calls.
+    await measure(ctx, 'Rank traced (warm-up)', shape, WARM_UP_SECONDS, rankTargets(ctx, [on.ranker.address], true), []);
     receiver.spans.length = 0;
     for (let round = 0; round < options.tracingRounds; round++) {
       const processes = [...serviceProcesses(off).map((p) => ({ ...p, name: `off ${p.name}` })), ...serviceProcesses(on).map((p) => ({ ...p, name: `on ${p.name}` }))];
-      phases.off.push(await measure(ctx, 'Rank, tracing off', shape, options.seconds, rankTargets(ctx, [off.ranker.address]), processes));
-      phases.on.push(await measure(ctx, 'Rank, tracing on', shape, options.seconds, rankTargets(ctx, [on.ranker.address]), processes));
+      phases.off.push(await measure(ctx, 'Rank, tracing off', shape, options.seconds, rankTargets(ctx, [off.ranker.address], true), processes));
+      phases.on.push(await measure(ctx, 'Rank, tracing on', shape, options.seconds, rankTargets(ctx, [on.ranker.address], true), processes));
       spans += receiver.spans.length;
       receiver.spans.length = 0;
     }
@@ -297,6 +313,7 @@ function mergeRounds(phases: Phase[]): Phase {
     ok,
     sent: phases.reduce((sum, p) => sum + p.sent, 0),
     degraded: phases.reduce((sum, p) => sum + p.degraded, 0),
+    reused: phases.reduce((sum, p) => sum + (p.reused ?? 0), 0),
     throughput: ok / seconds,
     fullThroughput: (ok - phases.reduce((sum, p) => sum + p.degraded, 0)) / seconds,
     // Percentiles of rounds cannot be merged exactly without the samples: call-weighted means.

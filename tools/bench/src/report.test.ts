@@ -61,8 +61,13 @@ describe('Markdown', () => {
       stores: [
         {
           store: 'sqlite',
-          closed: [{ subject: phase({}), echo }],
+          closed: [{ subject: phase({ load: 'closed 16', concurrency: 16, reused: 950 }), echo }],
           saturation: { throughput: 200, okThroughput: 240, concurrency: 16, echoThroughput: 4000, echoMaxThroughput: 5000 },
+          computed: {
+            closed: [{ subject: phase({ target: 'Rank (fresh)', load: 'closed 16', concurrency: 16, reused: 0 }), echo }],
+            saturation: { throughput: 50, okThroughput: 55, concurrency: 16, echoThroughput: 4000, echoMaxThroughput: 5000 },
+            halfSaturation: { subject: phase({ target: 'Rank (fresh)', load: 'open 25/s', offered: 25, latency: { p50: 15, p90: 25, p99: 61.2, max: 70 } }), echo },
+          },
           open: [],
           halfSaturation: { subject: phase({ load: 'open 100/s', offered: 100, latency: { p50: 12, p90: 20, p99: 45.5, max: 60 } }), echo },
           overload: {
@@ -79,6 +84,10 @@ describe('Markdown', () => {
     };
     const lines = summaryLines(report).join('\n');
     expect(lines).toContain('**200 full answers/s**');
+    expect(lines).toContain('95% of its answers reused');
+    expect(lines).toContain('Rank with every answer computed (fresh) saturates at **50 full answers/s**');
+    expect(lines).toContain('**×0.013** of echo');
+    expect(lines).toContain("at half of Rank (fresh)'s saturation (open loop, 25 calls/s offered) p99 **61.2 ms**");
     expect(lines).toContain('where 240 answers/s counting degraded ones');
     expect(lines).toContain('Rank answered again 3 s after the overload ended');
     expect(lines).toContain('(×1.14 counting degraded)');
@@ -89,6 +98,8 @@ describe('Markdown', () => {
     expect(lines).toContain('**×1.30**');
     const markdown = renderMarkdown(report, '20260101T000000Z.svg');
     expect(markdown).toContain('## Store: sqlite');
+    expect(markdown).toContain('### Every answer computed (RankOptions.fresh: no answer reused)');
+    expect(markdown).toMatch(/\| closed 16 \| Rank \|.* \| 95% \|/);
     expect(markdown).toContain('](20260101T000000Z.svg)');
   });
 });

@@ -15,6 +15,8 @@ export interface Phase {
   sent: number;
   ok: number;
   degraded: number;
+  /** OK Rank answers reused from the ranker's answer cache (absent in reports from before it). */
+  reused?: number;
   /** OK answers per second. */
   throughput: number;
   /** OK answers in which every source answered (not degraded), per second. */
@@ -60,6 +62,8 @@ export interface StoreReport {
   halfSaturation?: Paired;
   overload?: Paired & { aliveAfter: Record<string, boolean>; rankAfter?: Phase; recoveredAfterSeconds?: number };
   components: Paired[];
+  /** The same closed loop with every answer computed (RankOptions.fresh), and its half saturation. */
+  computed?: { closed: Paired[]; saturation?: StoreReport['saturation']; halfSaturation?: Paired };
 }
 
 export interface ScaleOut {
@@ -126,8 +130,11 @@ function table(header: string[], align: string[], rows: string[][]): string[] {
   return [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
 }
 
-const PAIR_HEADER = ['load', 'target', 'calls/s', 'vs echo', 'full/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p50 vs echo', 'p99 vs echo', 'errors', 'degraded'];
-const PAIR_ALIGN = ['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:'];
+const PAIR_HEADER = ['load', 'target', 'calls/s', 'vs echo', 'full/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p50 vs echo', 'p99 vs echo', 'errors', 'degraded', 'reused'];
+const PAIR_ALIGN = ['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:'];
+
+/** Share of OK answers the ranker reused ('' where nothing could be: echo, components). */
+const reusedShare = (phase: Phase) => (phase.reused === undefined || !phase.target.startsWith('Rank') ? '' : `${f((100 * phase.reused) / Math.max(1, phase.ok), 0)}%`);
 
 function phaseCells(phase: Phase, r: Ratios | undefined): string[] {
   const l = phase.latency;
@@ -146,6 +153,7 @@ function phaseCells(phase: Phase, r: Ratios | undefined): string[] {
     r ? x(r.p99, 1) : '',
     formatErrors(phase.errors),
     String(phase.degraded),
+    reusedShare(phase),
   ];
 }
 
@@ -174,14 +182,21 @@ const phasesOf = (pairs: readonly Paired[]) => pairs.flatMap((pair) => (pair.ech
 export function summaryLines(report: BenchReport): string[] {
   const lines: string[] = [];
   for (const store of report.stores) {
-    const s = store.saturation;
-    if (s) {
+    const saturationLine = (label: string, s: StoreReport['saturation'], closed: readonly Paired[]) => {
+      if (!s) return;
+      const at = closed.find((pair) => pair.subject.concurrency === s.concurrency)?.subject;
+      const reused = at && at.reused !== undefined ? `; ${reusedShare(at)} of its answers reused` : '';
       lines.push(
-        `- **${store.store}**: Rank saturates at **${f(s.throughput, 0)} full answers/s** (every source on time; closed loop, concurrency ${s.concurrency}, where ${f(s.okThroughput, 0)} answers/s counting degraded ones); echo at the same concurrency ${f(s.echoThroughput, 0)} calls/s → **${x(ratio(s.throughput, s.echoThroughput))}** of echo (goal ≥ ×0.25); of echo's best (${f(s.echoMaxThroughput, 0)} calls/s) ${x(ratio(s.throughput, s.echoMaxThroughput))}.`,
+        `- **${store.store}**: ${label} saturates at **${f(s.throughput, 0)} full answers/s** (every source on time; closed loop, concurrency ${s.concurrency}, where ${f(s.okThroughput, 0)} answers/s counting degraded ones${reused}); echo at the same concurrency ${f(s.echoThroughput, 0)} calls/s → **${x(ratio(s.throughput, s.echoThroughput))}** of echo (goal ≥ ×0.25); of echo's best (${f(s.echoMaxThroughput, 0)} calls/s) ${x(ratio(s.throughput, s.echoMaxThroughput))}.`,
       );
-    }
-    const half = store.halfSaturation;
-    if (half) lines.push(`- **${store.store}**: at half saturation (open loop, ${f(half.subject.offered, 0)} calls/s offered) Rank p99 **${f(half.subject.latency.p99, 1)} ms** (goal ≤ 50 ms; echo ${f(half.echo?.latency.p99, 2)} ms), errors ${formatErrors(half.subject.errors)}, degraded ${half.subject.degraded}.`);
+    };
+    const halfLine = (label: string, half: Paired | undefined) => {
+      if (half) lines.push(`- **${store.store}**: at half of ${label}'s saturation (open loop, ${f(half.subject.offered, 0)} calls/s offered) p99 **${f(half.subject.latency.p99, 1)} ms** (goal ≤ 50 ms; echo ${f(half.echo?.latency.p99, 2)} ms), errors ${formatErrors(half.subject.errors)}, degraded ${half.subject.degraded}.`);
+    };
+    saturationLine('Rank', store.saturation, store.closed);
+    saturationLine('Rank with every answer computed (fresh)', store.computed?.saturation, store.computed?.closed ?? []);
+    halfLine('Rank', store.halfSaturation);
+    halfLine('Rank (fresh)', store.computed?.halfSaturation);
     const over = store.overload;
     if (over) {
       const real = realErrors(over.subject.errors);
@@ -231,6 +246,10 @@ export function renderMarkdown(report: BenchReport, plotFile = 'latest.svg'): st
   ];
   for (const store of report.stores) {
     out.push(`## Store: ${store.store}`, '', '### Closed loop', '', ...pairTable(store.closed), '', ...processTable(phasesOf(store.closed)), '');
+    if (store.computed) {
+      const computed = [...store.computed.closed, ...(store.computed.halfSaturation ? [store.computed.halfSaturation] : [])];
+      out.push('### Every answer computed (RankOptions.fresh: no answer reused)', '', ...pairTable(computed), '', ...processTable(phasesOf(computed)), '');
+    }
     const open = [...store.open, ...(store.halfSaturation ? [store.halfSaturation] : []), ...(store.overload ? [store.overload] : [])];
     if (open.length > 0) {
       out.push('### Open loop (latency from the scheduled send time)', '', ...pairTable(open), '', ...processTable(phasesOf(open)), '');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { medianPairedRatio, memoryTrend, mergePhases, percentile, ratio, realErrors, robustSlope, saturation, slope, summarize, throughput, type RawPhase } from './stats';
 
-const phase = (over: Partial<RawPhase>): RawPhase => ({ ok: 0, degraded: 0, errors: {}, sent: 0, seconds: 1, latencies: [], ...over });
+const phase = (over: Partial<RawPhase>): RawPhase => ({ ok: 0, degraded: 0, reused: 0, errors: {}, sent: 0, seconds: 1, latencies: [], ...over });
 
 describe('percentile', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -37,10 +37,10 @@ describe('ratio', () => {
 describe('merging load processes', () => {
   it('sums counts and errors by status, keeps the longest time, sorts every latency', () => {
     const merged = mergePhases([
-      phase({ ok: 10, sent: 12, degraded: 1, errors: { DEADLINE_EXCEEDED: 2 }, seconds: 5, latencies: [1, 9] }),
-      phase({ ok: 20, sent: 21, errors: { DEADLINE_EXCEEDED: 1, UNAVAILABLE: 1 }, seconds: 5.5, latencies: [3, 4] }),
+      phase({ ok: 10, sent: 12, degraded: 1, reused: 4, errors: { DEADLINE_EXCEEDED: 2 }, seconds: 5, latencies: [1, 9] }),
+      phase({ ok: 20, sent: 21, reused: 5, errors: { DEADLINE_EXCEEDED: 1, UNAVAILABLE: 1 }, seconds: 5.5, latencies: [3, 4] }),
     ]);
-    expect(merged).toEqual({ ok: 30, sent: 33, degraded: 1, errors: { DEADLINE_EXCEEDED: 3, UNAVAILABLE: 1 }, seconds: 5.5, latencies: [1, 3, 4, 9] });
+    expect(merged).toEqual({ ok: 30, sent: 33, degraded: 1, reused: 9, errors: { DEADLINE_EXCEEDED: 3, UNAVAILABLE: 1 }, seconds: 5.5, latencies: [1, 3, 4, 9] });
     expect(throughput(merged)).toBeCloseTo(30 / 5.5);
   });
   it('counts only OK answers as throughput', () => {

@@ -31,6 +31,8 @@ export interface RawPhase {
   ok: number;
   /** OK answers that reported a degraded source (Rank only). */
   degraded: number;
+  /** OK Rank answers the ranker reused (answer_age_ms > 0) instead of computing. */
+  reused: number;
   /** Calls that ended with a status other than OK, by status name. */
   errors: Record<string, number>;
   /** Calls issued (open loop: as scheduled). */
@@ -48,6 +50,7 @@ export function mergePhases(phases: readonly RawPhase[]): RawPhase {
   return {
     ok: phases.reduce((sum, phase) => sum + phase.ok, 0),
     degraded: phases.reduce((sum, phase) => sum + phase.degraded, 0),
+    reused: phases.reduce((sum, phase) => sum + phase.reused, 0),
     sent: phases.reduce((sum, phase) => sum + phase.sent, 0),
     errors,
     seconds: Math.max(0, ...phases.map((phase) => phase.seconds)),

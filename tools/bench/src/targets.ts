@@ -34,17 +34,20 @@ const CONTEXT = { country: 'United Kingdom', timeUnixMs: 0 };
 type Unary<Req, Res> = (request: Req, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, response: Res) => void) => unknown;
 
 /** One unary call as an Outcome: OK, or the status name it ended with. */
-function unary<Req, Res>(client: Client, method: Unary<Req, Res>, request: Req, deadlineMs: number, judge?: (response: Res) => boolean): Promise<Outcome> {
+function unary<Req, Res>(client: Client, method: Unary<Req, Res>, request: Req, deadlineMs: number, judge?: (response: Res) => Omit<Outcome & { ok: true }, 'ok'>): Promise<Outcome> {
   return new Promise((resolve) => {
     method.call(client, request, new Metadata(), { deadline: Date.now() + deadlineMs }, (error, response) => {
       if (error) resolve({ ok: false, status: status[error.code] ?? `CODE_${error.code}` });
-      else resolve({ ok: true, degraded: judge ? !judge(response) : false });
+      else resolve({ ok: true, ...judge?.(response) });
     });
   });
 }
 
 const STATE = common.SourceState;
-const fullAnswer = (response: ranker.RankResponse) => response.sources.every((source) => source.state === STATE.SOURCE_STATE_OK || source.state === STATE.SOURCE_STATE_SKIPPED);
+const rankOutcome = (response: ranker.RankResponse) => ({
+  degraded: !response.sources.every((source) => source.state === STATE.SOURCE_STATE_OK || source.state === STATE.SOURCE_STATE_SKIPPED),
+  reused: response.answerAgeMs > 0,
+});
 
 async function userContexts(featuresAddress: string, users: string[]): Promise<features.GetUserContextResponse[]> {
   const client = channel(`features@${featuresAddress}`, () => new features.FeatureServiceClient(featuresAddress, insecure));
@@ -94,7 +97,8 @@ export async function prepareCall(target: Target, deadlineMs: number): Promise<C
     case 'rank': {
       const client = channel(`ranker@${target.address}`, () => new ranker.RankerServiceClient(target.address, insecure));
       const users = target.users;
-      return (i) => unary(client, client.rank, { userId: users[i % users.length]!, k: 10, context: CONTEXT, excludeProductIds: [] } as unknown as ranker.RankRequest, deadlineMs, fullAnswer);
+      const options = { excludePurchased: false, explain: false, fresh: target.fresh ?? false };
+      return (i) => unary(client, client.rank, { userId: users[i % users.length]!, k: 10, context: CONTEXT, excludeProductIds: [], options }, deadlineMs, rankOutcome);
     }
     case 'getUserContext': {
       const client = channel(`features@${target.address}`, () => new features.FeatureServiceClient(target.address, insecure));

@@ -10,7 +10,7 @@ process.on('message', (message: WorkerRequest) => {
   void (async () => {
     if ('close' in message) {
       await closeAll();
-      reply({ id: message.id, result: { ok: 0, degraded: 0, errors: {}, sent: 0, seconds: 0, latencies: [] } });
+      reply({ id: message.id, result: { ok: 0, degraded: 0, reused: 0, errors: {}, sent: 0, seconds: 0, latencies: [] } });
       process.disconnect();
       return;
     }
