@@ -2,8 +2,9 @@
 //   cd services/copurchase-model-service && npx tsx bench/bench.ts [--model file.aisle] [--cut 2011-11-09] [--calls 5000]
 // Without --model it trains one with the default parameters (and prints the training time).
 //  1. OR-temporal-v1 at K=10: co-purchase-only recommendations beside the item-kNN baseline, both views.
-//  2. Candidates latency for 20 seeds over the whole catalogue: in process (domain, and handler with
-//     validation and mapping) and over gRPC on loopback, beside a bare grpc-js echo RPC in the same run.
+//  2. Candidates latency for 20 seeds → 200 (the ranker's request) over the whole catalogue: in process
+//     (domain, and handler with validation and mapping) and over gRPC on loopback, beside a bare grpc-js
+//     echo RPC in the same run; and the domain's Score of 200 candidates.
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -89,21 +90,25 @@ async function main(): Promise<void> {
   ];
   console.log(`\nOR-temporal-v1, cut ${formatInvoiceDate(split.cut)}, K=10\n${table(rows)}\n`);
 
-  // 2. Speed: 20 distinct seeds drawn (seeded) from the catalogue, limit 100, a fresh set per call.
+  // 2. Speed: 20 distinct seeds drawn (seeded) from the catalogue, limit 200, a fresh set per call.
+  const limit = 200;
   const random = seededRandom(7);
-  const seedSets = Array.from({ length: 64 }, () => {
+  const distinctRows = (count: number) => {
     const rows = new Set<number>();
-    while (rows.size < 20) rows.add(Math.floor(random() * index.size));
-    return [...rows].map((row) => ({ productId: index.ids[row], weight: 1 + random() }));
-  });
+    while (rows.size < count) rows.add(Math.floor(random() * index.size));
+    return [...rows];
+  };
+  const seedSets = Array.from({ length: 64 }, () => distinctRows(20).map((row) => ({ productId: index.ids[row], weight: 1 + random() })));
+  const scoredRows = Array.from({ length: 64 }, () => distinctRows(limit));
   const source = new InMemoryModelSource();
   source.publish('copurchase', 'bench', artifact);
   const model = await ModelVersions.start<EmbeddingIndex>({ model: 'copurchase', source, load: (bytes) => decodeCopurchaseArtifact(bytes).index, pollIntervalMs: 0, logger: quiet });
   const handlers = copurchaseHandlers(model);
   let n = 0;
-  const request = () => ({ seeds: seedSets[n++ % seedSets.length], limit: 100, excludeProductIds: [], modelVersion: '' });
+  const request = () => ({ seeds: seedSets[n++ % seedSets.length], limit, excludeProductIds: [], modelVersion: '' });
   const domainSeeds = seedSets.map((set) => set.map((seed) => ({ index: index.indexOf(seed.productId)!, weight: seed.weight })));
-  const domain = percentiles(await timeCalls(calls, () => index.candidates(domainSeeds[n++ % domainSeeds.length], 100)));
+  const domain = percentiles(await timeCalls(calls, () => index.candidates(domainSeeds[n++ % domainSeeds.length], limit)));
+  const domainScore = percentiles(await timeCalls(calls, () => index.score(domainSeeds[n % domainSeeds.length], scoredRows[n++ % scoredRows.length])));
   const handler = percentiles(await timeCalls(calls, () => handlers.candidates(request(), undefined as never)));
 
   const server = createServer({ logger: quiet, services: [copurchaseService(model)] });
@@ -115,11 +120,12 @@ async function main(): Promise<void> {
   const echo = percentiles(await timeCalls(calls, () => echoServer.echo(payload)));
 
   const ms = (x: number) => x.toFixed(3);
-  console.log(`Candidates, 20 seeds, limit 100, ${index.size} products × ${index.dim}, ${calls} sequential calls each (ms):`);
+  console.log(`Candidates, 20 seeds, limit ${limit}, ${index.size} products × ${index.dim}, ${calls} sequential calls each (ms):`);
   console.log('| path | p50 | p99 | mean | p50 / echo p50 |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const [name, p] of [
     ['in-process, domain (EmbeddingIndex.candidates)', domain],
+    [`in-process, domain (EmbeddingIndex.score, ${limit} candidates)`, domainScore],
     ['in-process, handler (validation + mapping + hot-swap reference)', handler],
     ['gRPC loopback, Candidates', overGrpc],
     ['gRPC loopback, bare grpc-js echo (same request bytes)', echo],

@@ -67,11 +67,11 @@ describe('CopurchaseService over gRPC', () => {
     expect(response.model).toMatchObject({ model: 'copurchase', version: 'v1' });
   });
 
-  it('scores given candidates in request order and reports unknown seeds and candidates', async () => {
+  it('scores given candidates in request order and reports unknown seeds and candidates, once each', async () => {
     const source = new InMemoryModelSource();
     source.publish('copurchase', 'v1', tinyArtifact(STEP.v1));
     const api = await start(source);
-    const response = await api.score({ seeds: [{ productId: 'P0', weight: 1 }, { productId: 'X', weight: 1 }], candidateIds: ['P2', 'Y', 'P1'] });
+    const response = await api.score({ seeds: [{ productId: 'P0', weight: 1 }, { productId: 'X', weight: 1 }], candidateIds: ['P2', 'Y', 'X', 'P1'] });
     expect(response.scores.map((s) => s.productId)).toEqual(['P2', 'P1']);
     expect(response.scores[0].score).toBeCloseTo(Math.cos(2 * STEP.v1), 5);
     expect(response.scores[1].score).toBeCloseTo(Math.cos(STEP.v1), 5);

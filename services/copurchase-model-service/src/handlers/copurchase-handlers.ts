@@ -43,21 +43,22 @@ export function copurchaseHandlers(models: ModelVersions<EmbeddingIndex>): Servi
       const candidateIds = requireIds(request.candidateIds, 'candidate_ids', LIMITS.candidates);
       const version = requireModelVersion(request.modelVersion);
       return models.use(version, (loaded) => timedInference(loaded, 'score', (index) => {
-        const { known, unknown } = resolveSeeds(index, seeds);
+        const { known, unknown: unknownSeeds } = resolveSeeds(index, seeds);
+        // A Set (in insertion order), not Array.includes: up to 1,000 unknown candidates would make that quadratic.
+        const unknown = new Set(unknownSeeds);
         const rows: number[] = [];
         const scored: string[] = [];
         for (const productId of candidateIds) {
           const row = index.indexOf(productId);
-          if (row === undefined) {
-            if (!unknown.includes(productId)) unknown.push(productId);
-          } else {
+          if (row === undefined) unknown.add(productId);
+          else {
             rows.push(row);
             scored.push(productId);
           }
         }
         // No known seed: nothing to be bought together with, so no scores (not zeros that look like data).
         const scores = known.length === 0 ? [] : index.score(known, rows).map((score, i) => ({ productId: scored[i], score }));
-        return { scores, unknownProductIds: unknown, model: versionOf(loaded) };
+        return { scores, unknownProductIds: [...unknown], model: versionOf(loaded) };
       }));
     },
 
