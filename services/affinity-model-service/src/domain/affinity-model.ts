@@ -1,7 +1,7 @@
 // The served model: an ensemble in XGBoost's JSON model format, the product table snapshot of its
 // data window and the defaults for missing inputs. Scoring = one call of the shared feature function,
 // one tree walk per candidate and tree, and (if asked) path contributions for explanations.
-import { computeFeatures, FEATURE_COUNT, FEATURES, type DefaultedFeature, type FeatureDefaults, type FeatureRequest } from './features';
+import { computeFeatures, FEATURE_COUNT, FEATURES, prepareProducts, type DefaultedFeature, type FeatureDefaults, type FeatureRequest, type PreparedProducts } from './features';
 import type { ProductTable } from './product-table';
 import { compile, compileContributions, contributionsOf, ensembleFromXgbJson, predictMargins, transform, type TreeEnsemble } from './tree-ensemble';
 import { treeShap } from './tree-shap';
@@ -80,6 +80,7 @@ export type ExplanationMethod = 'approx' | 'exact';
 
 export class AffinityModel {
   readonly ensemble: TreeEnsemble;
+  readonly products: PreparedProducts;
 
   constructor(
     readonly content: AffinityArtifactContent,
@@ -94,6 +95,8 @@ export class AffinityModel {
     compile(this.ensemble);
     compileContributions(this.ensemble);
     if (this.ensemble.numFeature !== FEATURE_COUNT) throw new Error(`model expects ${this.ensemble.numFeature} features, this service computes ${FEATURE_COUNT}`);
+    // Likewise the product side of the features, once per loaded version (production or pinned).
+    this.products = prepareProducts(content.productTable);
   }
 
   get info(): AffinityModelInfo {
@@ -101,7 +104,7 @@ export class AffinityModel {
   }
 
   score(request: FeatureRequest, candidates: readonly string[], explainTop: number): ScoreResult {
-    const features = computeFeatures(request, candidates, this.content.productTable, this.content.defaults);
+    const features = computeFeatures(request, candidates, this.products, this.content.defaults);
     const probabilities = this.engine ? this.engine.predict(features.values, features.rows) : this.probabilities(features.values, features.rows);
     const stride = FEATURE_COUNT + 1;
     const explain = this.explanations === 'exact' ? treeShap : contributionsOf;

@@ -145,13 +145,70 @@ const EMPTY_PRODUCT: ProductStats = {
   hour: new Array(24).fill(0),
 };
 
+const MONTHS = 12;
+const WEEKDAYS = 7;
+const HOURS = 24;
+/** product_customers … product_age_days (features 12–17), in feature order. */
+const STATIC_COLUMNS = 6;
+const PRICE = 4; // product_price within the static columns
+
+/**
+ * A product table prepared for `computeFeatures`: everything about a product that does not depend on
+ * the request, computed once per table (at model load, once per training window) instead of for each
+ * of a Score's ~500 candidate rows, where the three lifts alone re-summed 2 × 43 counts per row.
+ * Each product has a slot; the slot after the last holds the unknown-product defaults.
+ */
+export interface PreparedProducts {
+  readonly table: ProductTable;
+  /** Product id → slot. A Map, so an id such as "constructor" is an unknown product, not a prototype member. */
+  readonly slots: ReadonlyMap<string, number>;
+  readonly unknownSlot: number;
+  /** `STATIC_COLUMNS` values per slot. */
+  readonly statics: Float64Array;
+  /** Per slot, the lift of every month (12), weekday (7) and hour (24). */
+  readonly monthLifts: Float64Array;
+  readonly weekdayLifts: Float64Array;
+  readonly hourLifts: Float64Array;
+  /** Per slot, the product's buyers in every country of the table (dense: a few dozen countries). */
+  readonly countryCustomers: Float64Array;
+}
+
+export function prepareProducts(table: ProductTable): PreparedProducts {
+  const ids = Object.keys(table.products);
+  const slotCount = ids.length + 1;
+  const countries = table.countries.length;
+  const prepared: PreparedProducts = {
+    table,
+    slots: new Map(ids.map((id, slot) => [id, slot])),
+    unknownSlot: ids.length,
+    statics: new Float64Array(slotCount * STATIC_COLUMNS),
+    monthLifts: new Float64Array(slotCount * MONTHS),
+    weekdayLifts: new Float64Array(slotCount * WEEKDAYS),
+    hourLifts: new Float64Array(slotCount * HOURS),
+    countryCustomers: new Float64Array(slotCount * countries),
+  };
+  const fill = (p: ProductStats, slot: number): void => {
+    prepared.statics.set([p.customers, p.invoices, p.customers30d, (p.customers30d + 1) / (p.customersPrev60d / 2 + 1), p.price, Math.max(0, (table.endMs - p.firstMs) / DAY_MS)], slot * STATIC_COLUMNS);
+    for (let b = 0; b < MONTHS; b += 1) prepared.monthLifts[slot * MONTHS + b] = lift(p.month, table.month, b);
+    for (let b = 0; b < WEEKDAYS; b += 1) prepared.weekdayLifts[slot * WEEKDAYS + b] = lift(p.weekday, table.weekday, b);
+    for (let b = 0; b < HOURS; b += 1) prepared.hourLifts[slot * HOURS + b] = lift(p.hour, table.hour, b);
+    // As when the pairs were scanned per row: a later pair for a country wins, an index that is no
+    // country of the table never matches.
+    for (const [index, count] of p.countryCustomers) if (Number.isInteger(index) && index >= 0 && index < countries) prepared.countryCustomers[slot * countries + index] = count;
+  };
+  ids.forEach((id, slot) => fill(table.products[id], slot));
+  fill({ ...EMPTY_PRODUCT, price: table.medianPrice, firstMs: table.endMs }, prepared.unknownSlot);
+  return prepared;
+}
+
 /**
  * Feature rows for `candidates` (in order). Unknown user → `defaults.user` (flag "user_profile");
  * empty context country → the user's own country, else no country (flag "context.country"); a
  * candidate missing from the table → zero popularity, the table's median price, lifts of 1 (flag
  * "product_stats", id listed in `unknownProducts`).
  */
-export function computeFeatures(request: FeatureRequest, candidates: readonly string[], table: ProductTable, defaults: FeatureDefaults): FeatureMatrix {
+export function computeFeatures(request: FeatureRequest, candidates: readonly string[], products: PreparedProducts, defaults: FeatureDefaults): FeatureMatrix {
+  const table = products.table;
   const defaulted = new Set<DefaultedFeature>();
   if (request.user === undefined) defaulted.add('user_profile');
   const now = request.context.timeMs;
@@ -163,6 +220,7 @@ export function computeFeatures(request: FeatureRequest, candidates: readonly st
   }
   const countryRank = table.countries.indexOf(country);
   const countryTotal = countryRank >= 0 ? table.countryCustomers[countryRank] : 0;
+  const countries = table.countries.length;
   const date = new Date(now);
   const month = date.getUTCMonth();
   const weekday = date.getUTCDay();
@@ -180,39 +238,46 @@ export function computeFeatures(request: FeatureRequest, candidates: readonly st
     avgUnitPrice,
   ];
 
+  const { slots, unknownSlot, statics, monthLifts, weekdayLifts, hourLifts, countryCustomers } = products;
+  const history = request.history;
   const values = new Float64Array(candidates.length * FEATURE_COUNT);
   const unknownProducts: string[] = [];
   for (let row = 0; row < candidates.length; row += 1) {
     const id = candidates[row];
-    const known = table.products[id];
-    if (known === undefined) unknownProducts.push(id);
-    const p = known ?? { ...EMPTY_PRODUCT, price: table.medianPrice, firstMs: table.endMs };
-    const h = request.history.get(id);
-    let inCountry = 0;
-    if (countryRank >= 0) for (const [index, count] of p.countryCustomers) if (index === countryRank) inCountry = count;
+    let slot = slots.get(id);
+    if (slot === undefined) {
+      unknownProducts.push(id);
+      slot = unknownSlot;
+    }
+    const h = history.get(id);
+    const s = slot * STATIC_COLUMNS;
+    const inCountry = countryRank >= 0 ? countryCustomers[slot * countries + countryRank] : Number.NaN;
     const o = row * FEATURE_COUNT;
     for (let i = 0; i < userPart.length; i += 1) values[o + i] = userPart[i];
-    values[o + 7] = h?.invoiceCount ?? 0;
-    values[o + 8] = h === undefined ? Number.NaN : Math.max(0, (now - h.lastUnixMs) / DAY_MS);
-    values[o + 9] = h?.totalQuantity ?? 0;
-    values[o + 10] = h === undefined || invoices <= 0 ? 0 : h.invoiceCount / invoices;
-    values[o + 11] = h === undefined ? Number.NaN : Math.max(0, (now - h.firstUnixMs) / DAY_MS);
-    values[o + 12] = p.customers;
-    values[o + 13] = p.invoices;
-    values[o + 14] = p.customers30d;
-    values[o + 15] = (p.customers30d + 1) / (p.customersPrev60d / 2 + 1);
-    values[o + 16] = p.price;
-    values[o + 17] = Math.max(0, (table.endMs - p.firstMs) / DAY_MS);
-    values[o + 18] = countryRank >= 0 ? inCountry : Number.NaN;
+    if (h === undefined) {
+      values[o + 7] = 0;
+      values[o + 8] = Number.NaN;
+      values[o + 9] = 0;
+      values[o + 10] = 0;
+      values[o + 11] = Number.NaN;
+    } else {
+      values[o + 7] = h.invoiceCount;
+      values[o + 8] = Math.max(0, (now - h.lastUnixMs) / DAY_MS);
+      values[o + 9] = h.totalQuantity;
+      values[o + 10] = invoices <= 0 ? 0 : h.invoiceCount / invoices;
+      values[o + 11] = Math.max(0, (now - h.firstUnixMs) / DAY_MS);
+    }
+    for (let i = 0; i < STATIC_COLUMNS; i += 1) values[o + 12 + i] = statics[s + i];
+    values[o + 18] = inCountry;
     values[o + 19] = countryRank >= 0 && countryTotal > 0 ? inCountry / countryTotal : Number.NaN;
-    values[o + 20] = avgUnitPrice > 0 ? p.price / avgUnitPrice : Number.NaN;
+    values[o + 20] = avgUnitPrice > 0 ? statics[s + PRICE] / avgUnitPrice : Number.NaN;
     values[o + 21] = month + 1;
     values[o + 22] = weekday;
     values[o + 23] = hour;
     values[o + 24] = countryRank >= 0 ? countryRank : Number.NaN;
-    values[o + 25] = lift(p.month, table.month, month);
-    values[o + 26] = lift(p.weekday, table.weekday, weekday);
-    values[o + 27] = lift(p.hour, table.hour, hour);
+    values[o + 25] = monthLifts[slot * MONTHS + month];
+    values[o + 26] = weekdayLifts[slot * WEEKDAYS + weekday];
+    values[o + 27] = hourLifts[slot * HOURS + hour];
   }
   if (unknownProducts.length > 0) defaulted.add('product_stats');
   return { values, rows: candidates.length, defaulted: [...defaulted].sort(), unknownProducts };

@@ -6,7 +6,7 @@
 // context is the user's first invoice in the window (its country and time), the moment they came back.
 import { seededRandom, type CleanLine } from '@aisle/retail-data';
 import { candidateGenerator, type CandidateOptions } from './candidates';
-import { computeFeatures, FEATURE_COUNT, type FeatureDefaults } from './features';
+import { computeFeatures, FEATURE_COUNT, prepareProducts, type FeatureDefaults } from './features';
 import { buildProductTable } from './product-table';
 import { DAY_MS } from './time';
 import { typicalUser, userStates } from './user-state';
@@ -60,7 +60,7 @@ export function buildTrainingSet(lines: readonly CleanLine[], options: TrainingS
     const featureEndMs = options.cutMs - w * options.labelDays * DAY_MS;
     const labelEndMs = featureEndMs + options.labelDays * DAY_MS;
     const before = lines.filter((line) => line.invoiceDate < featureEndMs);
-    const table = buildProductTable(before, featureEndMs);
+    const products = prepareProducts(buildProductTable(before, featureEndMs));
     const states = userStates(before, featureEndMs);
     const generator = candidateGenerator(before, options.candidates);
     const bought = new Map<string, { items: Set<string>; firstMs: number; country: string }>();
@@ -87,7 +87,7 @@ export function buildTrainingSet(lines: readonly CleanLine[], options: TrainingS
       const pool = generator.candidates(user, state.history, NOTHING);
       const positive = pool.filter((code) => b.items.has(code));
       const chosen = positive.concat(sample(pool.filter((code) => !b.items.has(code)), options.negativesPerUser, random));
-      const features = computeFeatures({ user: state.profile, history: state.history, context: { country: b.country, timeMs: b.firstMs } }, chosen, table, defaults);
+      const features = computeFeatures({ user: state.profile, history: state.history, context: { country: b.country, timeMs: b.firstMs } }, chosen, products, defaults);
       for (const productId of chosen) examples.push({ user, productId, contextMs: b.firstMs, featureEndMs });
       chunks.push({ values: features.values, labels: chosen.map((code) => (b.items.has(code) ? 1 : 0)) });
       windowRows += chosen.length;

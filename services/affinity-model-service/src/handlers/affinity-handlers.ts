@@ -21,7 +21,8 @@ export function affinityHandlers(models: ModelVersions<AffinityModel>, now: () =
         const result = timedInference(loaded, 'score', (affinity) => affinity.score(valid.features, valid.candidates, valid.explainTop));
         const version = versionOf(loaded);
         return {
-          scores: result.scores.map((s) => ({ productId: s.productId, probability: s.probability, contributions: s.contributions })),
+          // CandidateScore is the proto's AffinityScore field for field (the compiler checks): no per-candidate copy.
+          scores: result.scores,
           defaultedFeatures: result.defaulted,
           unknownProductIds: result.unknownProducts,
           model: version,
