@@ -51,4 +51,11 @@ describe('loadServerSettings', () => {
     expect(loadServerSettings('affinity', { AISLE_AFFINITY_PORT: '0', AISLE_BIND_HOST: '0.0.0.0' }).listenAddress).toBe('0.0.0.0:0');
     expect(() => loadServerSettings('features', { AISLE_FEATURES_PORT: 'x' })).toThrow(/AISLE_FEATURES_PORT must be a whole number/);
   });
+
+  it('sheds at the ranker far sooner than behind it, unless told otherwise', async () => {
+    const { loadServerSettings } = await import('./index');
+    expect(loadServerSettings('ranker', {}).maxConcurrentCalls).toBe(128);
+    expect(loadServerSettings('features', {}).maxConcurrentCalls).toBe(512);
+    expect(loadServerSettings('ranker', { AISLE_MAX_CONCURRENT_CALLS: '0' }).maxConcurrentCalls).toBe(0);
+  });
 });

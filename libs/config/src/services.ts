@@ -21,6 +21,16 @@ export const METRICS_PORTS: Record<ServiceName, number> = {
   affinity: 9464,
 };
 
+/**
+ * Calls a server takes at once before it sheds with RESOURCE_EXHAUSTED (AISLE_MAX_CONCURRENT_CALLS).
+ * The ranker, the public entry point, sheds much earlier: beyond about a hundred Ranks in flight on its one
+ * event loop each waits longer than it computes, answers come back degraded or late, and callers whose
+ * deadlines expire en masse reset streams faster than Node's HTTP/2 rapid-reset guard allows, which
+ * closes their whole connection (INTERNAL on every call on it). The services behind it take every call
+ * the ranker sends.
+ */
+export const DEFAULT_MAX_CONCURRENT_CALLS: Record<ServiceName, number> = { ranker: 128, features: 512, copurchase: 512, affinity: 512 };
+
 export function defaultAddress(service: ServiceName): string {
   return `127.0.0.1:${SERVICE_PORTS[service]}`;
 }
@@ -50,7 +60,7 @@ export function loadServerSettings(service: ServiceName, env: NodeJS.ProcessEnv 
       [portVariable]: port(SERVICE_PORTS[service]),
       AISLE_DRAIN_TIMEOUT: duration(10_000, { min: 0, max: 600_000 }),
       AISLE_MAX_DEADLINE: duration(30_000, { min: 1, max: 600_000 }),
-      AISLE_MAX_CONCURRENT_CALLS: integer(512, { min: 0, max: 1_000_000 }),
+      AISLE_MAX_CONCURRENT_CALLS: integer(DEFAULT_MAX_CONCURRENT_CALLS[service], { min: 0, max: 1_000_000 }),
     },
     env,
   );

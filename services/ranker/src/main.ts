@@ -53,7 +53,10 @@ runMain(logger, async () => {
     experiments: experiments && (() => experiments.current()),
     popularCache,
     productCache: new ProductCache(config.AISLE_RANK_PRODUCT_CACHE_ENTRIES, config.AISLE_RANK_PRODUCT_CACHE_TTL),
-    answerCache: config.AISLE_RANK_ANSWER_CACHE_TTL > 0 ? new AnswerCache<ReusableAnswer>(config.AISLE_RANK_ANSWER_CACHE_ENTRIES, config.AISLE_RANK_ANSWER_CACHE_TTL) : undefined,
+    answerCache:
+      config.AISLE_RANK_ANSWER_CACHE_TTL > 0
+        ? new AnswerCache<ReusableAnswer>({ maxEntries: config.AISLE_RANK_ANSWER_CACHE_ENTRIES, ttlMs: config.AISLE_RANK_ANSWER_CACHE_TTL, degradedTtlMs: config.AISLE_RANK_ANSWER_CACHE_DEGRADED_TTL })
+        : undefined,
     blend: () => blend.current().value,
     settings: {
       budgetMs: config.AISLE_RANK_BUDGET,

@@ -3,7 +3,10 @@
 // modified" from one key read when the version the answer was computed on is still current, and the
 // ranker then skips the candidate and scoring calls. A new purchase or an erasure changes the version,
 // so the next Rank computes afresh; what the version does not cover (model promotions, popularity,
-// the catalogue) is bounded by the time-to-live.
+// the catalogue) is bounded by the time-to-live. A degraded answer (a source late or failed) is held
+// only briefly: under overload that is what lets the cache fill and the load fall, instead of every
+// request computing another degraded answer. Each entry's lifetime is cut by up to a quarter at
+// random, so answers computed together do not all expire together.
 import { LRUCache } from 'lru-cache';
 
 /** The parts of a request an answer depends on, besides the user's data. */
@@ -26,11 +29,22 @@ export interface HeldAnswer<T> {
   answer: T;
 }
 
+export interface AnswerCacheSettings {
+  maxEntries: number;
+  /** Lifetime of a whole answer. */
+  ttlMs: number;
+  /** Lifetime of a degraded answer (at most ttlMs). */
+  degradedTtlMs: number;
+}
+
 export class AnswerCache<T> {
   private readonly entries: LRUCache<string, HeldAnswer<T>>;
 
-  constructor(maxEntries: number, ttlMs: number) {
-    this.entries = new LRUCache({ max: Math.max(1, maxEntries), ttl: ttlMs });
+  constructor(
+    private readonly settings: AnswerCacheSettings,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.entries = new LRUCache({ max: Math.max(1, settings.maxEntries), ttl: settings.ttlMs });
   }
 
   static key(input: AnswerKeyInput): string {
@@ -44,8 +58,16 @@ export class AnswerCache<T> {
     return held?.basis === basis ? held : undefined;
   }
 
-  set(key: string, held: HeldAnswer<T>): void {
-    this.entries.set(key, held);
+  /** Holds `held` for the whole or the degraded lifetime, less up to a quarter of it at random. */
+  set(key: string, held: HeldAnswer<T>, whole: boolean): void {
+    const lifetime = whole ? this.settings.ttlMs : Math.min(this.settings.degradedTtlMs, this.settings.ttlMs);
+    if (lifetime <= 0) return void this.entries.delete(key);
+    this.entries.set(key, held, { ttl: Math.max(1, Math.round(lifetime * (1 - 0.25 * this.random()))) });
+  }
+
+  /** Milliseconds until the entry for `key` expires (0 when there is none). */
+  remainingMs(key: string): number {
+    return this.entries.has(key) ? this.entries.getRemainingTTL(key) : 0;
   }
 
   delete(key: string): void {

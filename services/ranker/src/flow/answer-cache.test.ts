@@ -10,7 +10,7 @@ import { ProductCache } from '../adapters/product-cache';
 import { downstreams, type UserData } from '../testing/stand-ins';
 import { rank, type RankDependencies, type RankInput, type ReusableAnswer } from './rank';
 
-function setup(ttlMs = 60_000) {
+function setup(ttlMs = 60_000, degradedTtlMs = 40) {
   const calls: string[] = [];
   const logged: slates.Slate[] = [];
   const user: UserData = { version: 'v1', reads: [] };
@@ -19,7 +19,7 @@ function setup(ttlMs = 60_000) {
     downstreams: downstreams(calls, [], user),
     popularCache: new PopularCache(60_000),
     productCache: new ProductCache(1000, 60_000),
-    answerCache: new AnswerCache<ReusableAnswer>(100, ttlMs),
+    answerCache: new AnswerCache<ReusableAnswer>({ maxEntries: 100, ttlMs, degradedTtlMs }),
     blend: () => ({ weights: DEFAULT_BLEND, version: blendVersion }),
     slateLog: { log: { offer: (slate) => logged.push(slate) > 0 }, candidates: 5 },
     settings: { budgetMs: 1000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 5, popularReuseMs: 0, maxPerFamily: 2, shadowBudgetMs: 150, shadowMaxInFlight: 4 },
@@ -69,7 +69,7 @@ describe('answer cache', () => {
   });
 
   it('computes for another request, a fresh request, a new blend, or once the time-to-live passed', async () => {
-    const { call, modelCalls, setBlend } = setup(50);
+    const { call, modelCalls, setBlend } = setup(300);
     await call();
     let count = modelCalls();
     const computes = async (overrides: Parameters<typeof call>[0]) => {
@@ -85,20 +85,50 @@ describe('answer cache', () => {
     setBlend('b2');
     await computes({});
     expect((await call()).answerAgeMs).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => setTimeout(resolve, 350));
     await computes({});
   });
 
-  it('never holds a degraded answer', async () => {
-    const { call, modelCalls, user } = setup();
+  it('holds a degraded answer only for its short lifetime, then computes a whole one', async () => {
+    const { call, modelCalls, user } = setup(60_000, 400);
     user.affinityFails = true;
     const degraded = await call();
-    expect(degraded.sources.find((source) => source.source === 'affinity')?.state).not.toBe('OK');
+    const affinityState = (result: typeof degraded) => result.sources.find((source) => source.source === 'affinity')?.state;
+    expect(affinityState(degraded)).not.toBe(affinityState(await setup().call()));
     const count = modelCalls();
     user.affinityFails = false;
-    expect((await call()).answerAgeMs).toBe(0);
+    const again = await call();
+    expect(again.answerAgeMs).toBeGreaterThan(0);
+    expect(affinityState(again)).toBe(affinityState(degraded));
+    expect(modelCalls()).toBe(count);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const whole = await call();
+    expect(whole.answerAgeMs).toBe(0);
+    expect(affinityState(whole)).not.toBe(affinityState(degraded));
     expect(modelCalls()).toBeGreaterThan(count);
+    expect((await call()).answerAgeMs).toBeGreaterThan(0);
+  });
+
+  it('never holds a degraded answer when its lifetime is 0', async () => {
+    const { call, user } = setup(60_000, 0);
+    user.affinityFails = true;
+    await call();
+    expect((await call()).answerAgeMs).toBe(0);
     expect(user.reads).toEqual(['', '']);
+  });
+
+  it('cuts each lifetime by up to a quarter at random, so answers computed together expire apart', () => {
+    const held = { userVersion: 'v', basis: '', computedAtMs: 0, answer: 1 };
+    const lifetime = (random: number, whole: boolean) => {
+      const cache = new AnswerCache<number>({ maxEntries: 10, ttlMs: 10_000, degradedTtlMs: 2_000 }, () => random);
+      cache.set('k', held, whole);
+      return cache.remainingMs('k');
+    };
+    expect(lifetime(0, true)).toBeGreaterThan(9_900);
+    expect(lifetime(1, true)).toBeLessThanOrEqual(7_500);
+    expect(lifetime(1, true)).toBeGreaterThan(7_400);
+    expect(lifetime(0.5, false)).toBeLessThanOrEqual(1_750);
+    expect(lifetime(0.5, false)).toBeGreaterThan(1_650);
   });
 
   it('keys exclusions as a set', () => {

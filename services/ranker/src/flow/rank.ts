@@ -188,10 +188,10 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     answerAgeMs: 0,
   };
   if (cache) {
-    // Only a whole answer on a versioned user is worth reusing: a degraded one is computed again.
+    // Only a known user's answer has a version to check; a degraded one is held briefly (see AnswerCache).
     const version = who.known ? (who.context?.version ?? '') : '';
     const whole = outcomes.every(([, outcome]) => outcome.state === 'OK' || outcome.state === 'SKIPPED');
-    if (version !== '' && whole) cache.set(cacheKey, { userVersion: version, basis, computedAtMs: Date.now(), answer: { result, slate: servedSlate } });
+    if (version !== '') cache.set(cacheKey, { userVersion: version, basis, computedAtMs: Date.now(), answer: { result, slate: servedSlate } }, whole);
     else cache.delete(cacheKey);
     answerLookups.add(1, { [ATTR.CACHE_NAME]: 'answers', [ATTR.CACHE_HIT]: false });
   }
