@@ -28,11 +28,11 @@ export interface FeatureStore {
   /** Profile, newest-first purchases (at most `recentLimit`) and per-product history of one user. */
   getUserContext(userId: string, recentLimit: number): Promise<UserContext>;
   /**
-   * The user's current version: one key read, written with every ingest that applies a line of the
-   * user's and removed by eraseUser. Undefined when the user has none (unknown, or no write since the
-   * store kept versions).
+   * The users' current versions: one key read each, written with every ingest that applies a line of
+   * the user's and removed by eraseUser. A user without one (unknown, or no write since the store kept
+   * versions) is absent from the map.
    */
-  userVersion(userId: string): Promise<UserVersion | undefined>;
+  userVersions(userIds: readonly string[]): Promise<Map<string, UserVersion>>;
   /** Known products among `productIds`; unknown ids are simply absent from the map. */
   getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>>;
   /** The last computed ranking of a scope (GLOBAL_SCOPE or a country), most popular first. */

@@ -58,12 +58,12 @@ async function serve(store: FeatureStore, users: string[]): Promise<Target & { s
   const server = createServer({ logger, services: wiring.services });
   const port = await server.listen('127.0.0.1:0');
   const client = createClient(features.FeatureServiceClient, `127.0.0.1:${port}`, { service: 'aisle.features.v1.FeatureService' });
-  const probe = await unaryCall(client, client.getUserContext, { userId: users[0]!, recentLimit: 0, ifVersion: '' }, { deadline: Date.now() + 10_000 });
+  const probe = await unaryCall(client, client.getUserContext, { userId: users[0]!, recentLimit: 0 }, { deadline: Date.now() + 10_000 });
   if (!probe.known) throw new Error(`${store.kind} store does not know user ${users[0]}: load the dataset first (tools/load-dataset)`);
   return {
     name: `GetUserContext ${store.kind}`,
     times: [],
-    call: (i) => unaryCall(client, client.getUserContext, { userId: users[i % users.length]!, recentLimit: 50, ifVersion: '' }, { deadline: Date.now() + 10_000 }),
+    call: (i) => unaryCall(client, client.getUserContext, { userId: users[i % users.length]!, recentLimit: 50 }, { deadline: Date.now() + 10_000 }),
     stop: async () => {
       client.close();
       await server.drain(100);
@@ -75,7 +75,7 @@ async function serve(store: FeatureStore, users: string[]): Promise<Target & { s
 async function main() {
   const users = await userIds();
   const echo = await startEcho();
-  const payload = Buffer.from(features.GetUserContextRequest.encode({ userId: '17850', recentLimit: 50, ifVersion: '' }).finish());
+  const payload = Buffer.from(features.GetUserContextRequest.encode({ userId: '17850', recentLimit: 50 }).finish());
   const stores = [await serve(openStore(loadStoreConfig({ ...process.env, AISLE_STORE: 'sqlite' })), users)];
   if (process.env.AISLE_CASSANDRA_CONTACT_POINTS) stores.push(await serve(openStore(loadStoreConfig({ ...process.env, AISLE_STORE: 'cassandra' })), users));
   const baseline: Target = { name: 'echo (bare grpc-js)', times: [], call: () => echo.call(payload) };

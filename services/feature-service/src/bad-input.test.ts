@@ -51,6 +51,7 @@ function cases(): BadInputCase[] {
     <T,>(rpc: string, fromPartial: (value: Partial<T>) => T) =>
     (request: Partial<T>, name: string, code: status, field?: string): BadInputCase => ({ rpc, name, request: fromPartial(request), code, field });
   const userContext = of<features.GetUserContextRequest>('getUserContext', (value) => features.GetUserContextRequest.fromPartial(value));
+  const versions = of<features.GetUserVersionsRequest>('getUserVersions', (value) => features.GetUserVersionsRequest.fromPartial(value));
   const products = of<features.BatchGetProductsRequest>('batchGetProducts', (value) => features.BatchGetProductsRequest.fromPartial(value));
   const popular = of<features.PopularRequest>('popular', (value) => features.PopularRequest.fromPartial(value));
   const ingest = of<features.IngestRequest>('ingest', (value) => features.IngestRequest.fromPartial(value));
@@ -69,9 +70,11 @@ function cases(): BadInputCase[] {
     userContext({ userId: 'a\u001bb' }, 'a control character in the user id', INVALID, 'user_id'),
     userContext({ userId: '17850', recentLimit: -1 }, 'a negative recent_limit', INVALID, 'recent_limit'),
     userContext({ userId: '17850', recentLimit: 501 }, 'recent_limit above 500', INVALID, 'recent_limit'),
-    userContext({ userId: '17850', ifVersion: 'v'.repeat(65) }, 'an oversized if_version', INVALID, 'if_version'),
-    userContext({ userId: '17850', ifVersion: 'a\u0000b' }, 'a control character in if_version', INVALID, 'if_version'),
-    userContext({ userId: '17850', ifVersion: 'no-such-version' }, 'an if_version that is not current', status.OK),
+    versions({}, 'empty request', INVALID, 'user_ids'),
+    versions({ userIds: ['17850', '17850', '顧客-ü-🛒'] }, 'duplicate and unknown unicode ids', status.OK),
+    versions({ userIds: ids(1001) }, '1,001 ids', INVALID, 'user_ids'),
+    versions({ userIds: ['17850', ''] }, 'an empty id', INVALID, 'user_ids[1]'),
+    versions({ userIds: ['x'.repeat(65)] }, 'an oversized id', INVALID, 'user_ids[0]'),
     products({}, 'empty request', status.OK),
     products({ productIds: ['85123A', '85123A', '製品'] }, 'duplicate and unknown unicode ids', status.OK),
     products({ productIds: ids(1001) }, '1,001 ids', INVALID, 'product_ids'),

@@ -60,14 +60,14 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
 
     it('answers an unknown user with an empty profile flagged unknown', async () => {
       const { client } = running;
-      const response = await unaryCall(client, client.getUserContext, { userId: 'never-seen', recentLimit: 0, ifVersion: '' }, deadline());
+      const response = await unaryCall(client, client.getUserContext, { userId: 'never-seen', recentLimit: 0 }, deadline());
       expect(response).toMatchObject({ known: false, profile: undefined, recent: [], products: [], featureAgeMs: 0 });
     });
 
     it('ingests a batch that the next GetUserContext sees, and a replay changes nothing', async () => {
       const { client } = running;
       expect(plain(await unaryCall(client, client.ingest, { lines: batch }, deadline()))).toEqual({ applied: 3, duplicates: 0, rejected: [] });
-      const first = await unaryCall(client, client.getUserContext, { userId: '17850', recentLimit: 2, ifVersion: '' }, deadline());
+      const first = await unaryCall(client, client.getUserContext, { userId: '17850', recentLimit: 2 }, deadline());
       expect(first.known).toBe(true);
       expect(first.profile).toMatchObject({ userId: '17850', invoiceCount: 2, totalQuantity: 18, distinctProducts: 3, firstSeenUnixMs: T0, lastSeenUnixMs: T0 + 60_000 });
       expect(first.recent.map((purchase) => purchase.productId)).toEqual(['22633', '85123A']);
@@ -75,34 +75,35 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
       expect(first.featureAgeMs).toBeLessThan(5000);
 
       expect(plain(await unaryCall(client, client.ingest, { lines: batch }, deadline()))).toEqual({ applied: 0, duplicates: 3, rejected: [] });
-      const again = await unaryCall(client, client.getUserContext, { userId: '17850', recentLimit: 2, ifVersion: '' }, deadline());
+      const again = await unaryCall(client, client.getUserContext, { userId: '17850', recentLimit: 2 }, deadline());
       expect({ ...again, featureAgeMs: 0 }).toEqual({ ...first, featureAgeMs: 0 });
     });
 
-    it('answers a conditional read with not_modified while the version holds, in full once a line changed it', async () => {
+    it("reports each user's version, which changes with an applied line of theirs and goes with an erasure", async () => {
       const { client } = running;
-      const user = 'conditional-user';
-      const ingest = (n: number) => unaryCall(client, client.ingest, { lines: [wireLine({ lineId: `cond:${n}`, invoiceNo: `cond-${n}`, userId: user })] }, deadline());
-      const read = (ifVersion: string) => unaryCall(client, client.getUserContext, { userId: user, recentLimit: 5, ifVersion }, deadline());
+      const user = 'versioned-user';
+      const ingest = (n: number) => unaryCall(client, client.ingest, { lines: [wireLine({ lineId: `ver:${n}`, invoiceNo: `ver-${n}`, userId: user })] }, deadline());
+      const context = () => unaryCall(client, client.getUserContext, { userId: user, recentLimit: 5 }, deadline());
+      const versions = async (...userIds: string[]) => (await unaryCall(client, client.getUserVersions, { userIds }, deadline())).versions;
       await ingest(1);
-      const full = await read('');
-      expect(full).toMatchObject({ known: true, notModified: false });
+      const full = await context();
       expect(full.version).toMatch(/^[0-9a-f]{16}$/);
+      const [mine, nobody, again] = await versions(user, 'never-seen-user', user);
+      expect(mine).toMatchObject({ userId: user, version: full.version });
+      expect(mine!.featureAgeMs).toBeGreaterThanOrEqual(full.featureAgeMs);
+      expect(nobody).toMatchObject({ userId: 'never-seen-user', version: '', featureAgeMs: 0 });
+      expect(again).toEqual(mine);
 
-      const same = await read(full.version);
-      expect(same).toMatchObject({ known: true, notModified: true, version: full.version, profile: undefined, recent: [], products: [] });
-      expect(same.featureAgeMs).toBeGreaterThanOrEqual(full.featureAgeMs);
-
-      await ingest(1); // a replay changes nothing, so the copy is still current
-      expect((await read(full.version)).notModified).toBe(true);
+      await ingest(1); // a replay changes nothing
+      expect((await versions(user))[0]!.version).toBe(full.version);
       await ingest(2);
-      const changed = await read(full.version);
-      expect(changed).toMatchObject({ known: true, notModified: false });
-      expect(changed.version).not.toBe(full.version);
-      expect(changed.profile?.invoiceCount).toBe(2);
+      const changed = (await versions(user))[0]!.version;
+      expect(changed).not.toBe(full.version);
+      expect((await context()).version).toBe(changed);
 
       await unaryCall(client, client.eraseUser, { userId: user }, deadline());
-      expect(await read(changed.version)).toMatchObject({ known: false, notModified: false, version: '', recent: [], products: [] });
+      expect((await versions(user))[0]!.version).toBe('');
+      expect((await context()).version).toBe('');
     });
 
     it('rejects bad lines with field and reason and applies the good ones', async () => {
@@ -132,9 +133,9 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
     it('answers bad requests with INVALID_ARGUMENT naming the field', async () => {
       const { client } = running;
       const cases: [Promise<unknown>, string][] = [
-        [unaryCall(client, client.getUserContext, { userId: '', recentLimit: 0, ifVersion: '' }, deadline()), 'user_id'],
-        [unaryCall(client, client.getUserContext, { userId: 'x'.repeat(65), recentLimit: 0, ifVersion: '' }, deadline()), 'user_id'],
-        [unaryCall(client, client.getUserContext, { userId: 'u', recentLimit: 501, ifVersion: '' }, deadline()), 'recent_limit'],
+        [unaryCall(client, client.getUserContext, { userId: '', recentLimit: 0 }, deadline()), 'user_id'],
+        [unaryCall(client, client.getUserContext, { userId: 'x'.repeat(65), recentLimit: 0 }, deadline()), 'user_id'],
+        [unaryCall(client, client.getUserContext, { userId: 'u', recentLimit: 501 }, deadline()), 'recent_limit'],
         [unaryCall(client, client.batchGetProducts, { productIds: Array.from({ length: 1001 }, (_, i) => `p${i}`) }, deadline()), 'product_ids'],
         [unaryCall(client, client.batchGetProducts, { productIds: ['ok', ''] }, deadline()), 'product_ids[1]'],
         [unaryCall(client, client.popular, { window: 0, limit: 0 }, deadline()), 'limit'],
@@ -201,7 +202,7 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
       });
       // Nothing left to say about the user afterwards, not even which models saw it.
       expect(plain(await unaryCall(client, client.eraseUser, { userId: 'to-erase' }, deadline()))).toMatchObject({ profiles: 0, trainedOnUser: [] });
-      expect((await unaryCall(client, client.getUserContext, { userId: 'to-erase', recentLimit: 0, ifVersion: '' }, deadline())).known).toBe(false);
+      expect((await unaryCall(client, client.getUserContext, { userId: 'to-erase', recentLimit: 0 }, deadline())).known).toBe(false);
       expect((await unaryCall(client, client.batchGetProducts, { productIds: ['99999E'] }, deadline())).unknownProductIds).toEqual(['99999E']);
       await refresher.refreshNow();
       const popular = await unaryCall(client, client.popular, { context: { country: 'Erasia', timeUnixMs: 0 }, window: 0, limit: 1000 }, deadline());
@@ -255,7 +256,7 @@ describe('feature-service with Cassandra unreachable', () => {
   it('answers UNAVAILABLE quickly instead of hanging', async () => {
     const { client } = running;
     for (const call of [
-      () => unaryCall(client, client.getUserContext, { userId: 'u', recentLimit: 0, ifVersion: '' }, { deadline: Date.now() + 10_000 }),
+      () => unaryCall(client, client.getUserContext, { userId: 'u', recentLimit: 0 }, { deadline: Date.now() + 10_000 }),
       () => unaryCall(client, client.ingest, { lines: [wireLine({ lineId: 'x:1' })] }, { deadline: Date.now() + 10_000 }),
       () => unaryCall(client, client.popular, { window: 0, limit: 3 }, { deadline: Date.now() + 10_000 }),
     ]) {

@@ -10,6 +10,7 @@ import { features } from '@aisle/contracts';
 import { keepPopularWarm, PopularCache } from './adapters/popular-cache';
 import { ProductCache } from './adapters/product-cache';
 import { AnswerCache } from './adapters/answer-cache';
+import { VersionChecks } from './adapters/version-checks';
 import type { ReusableAnswer } from './flow/rank';
 import { ExperimentsFile } from './experiments/experiments-file';
 import { SlateLog } from './adapters/slate-log';
@@ -53,9 +54,12 @@ runMain(logger, async () => {
     experiments: experiments && (() => experiments.current()),
     popularCache,
     productCache: new ProductCache(config.AISLE_RANK_PRODUCT_CACHE_ENTRIES, config.AISLE_RANK_PRODUCT_CACHE_TTL),
-    answerCache:
+    answers:
       config.AISLE_RANK_ANSWER_CACHE_TTL > 0
-        ? new AnswerCache<ReusableAnswer>({ maxEntries: config.AISLE_RANK_ANSWER_CACHE_ENTRIES, ttlMs: config.AISLE_RANK_ANSWER_CACHE_TTL, degradedTtlMs: config.AISLE_RANK_ANSWER_CACHE_DEGRADED_TTL })
+        ? {
+            cache: new AnswerCache<ReusableAnswer>({ maxEntries: config.AISLE_RANK_ANSWER_CACHE_ENTRIES, ttlMs: config.AISLE_RANK_ANSWER_CACHE_TTL, degradedTtlMs: config.AISLE_RANK_ANSWER_CACHE_DEGRADED_TTL }),
+            versions: new VersionChecks((userIds, bound) => downstreams.userVersions(userIds, bound)),
+          }
         : undefined,
     blend: () => blend.current().value,
     settings: {

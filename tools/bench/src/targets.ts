@@ -54,7 +54,7 @@ async function userContexts(featuresAddress: string, users: string[]): Promise<f
   const contexts: features.GetUserContextResponse[] = [];
   for (const userId of users.slice(0, 50)) {
     const context = await new Promise<features.GetUserContextResponse>((resolve, reject) =>
-      client.getUserContext({ userId, recentLimit: 50, ifVersion: '' }, new Metadata(), { deadline: Date.now() + 10_000 }, (error, response) => (error ? reject(error) : resolve(response))),
+      client.getUserContext({ userId, recentLimit: 50 }, new Metadata(), { deadline: Date.now() + 10_000 }, (error, response) => (error ? reject(error) : resolve(response))),
     );
     if (context.known) contexts.push(context);
   }
@@ -103,7 +103,7 @@ export async function prepareCall(target: Target, deadlineMs: number): Promise<C
     case 'getUserContext': {
       const client = channel(`features@${target.address}`, () => new features.FeatureServiceClient(target.address, insecure));
       const users = target.users;
-      return (i) => unary(client, client.getUserContext, { userId: users[i % users.length]!, recentLimit: 50, ifVersion: '' }, deadlineMs);
+      return (i) => unary(client, client.getUserContext, { userId: users[i % users.length]!, recentLimit: 50 }, deadlineMs);
     }
     case 'batchGetProducts': {
       const client = channel(`features@${target.address}`, () => new features.FeatureServiceClient(target.address, insecure));

@@ -28,7 +28,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
 async function hasData(address: string): Promise<boolean> {
   const client = createClient(features.FeatureServiceClient, address, { service: 'aisle.features.v1.FeatureService' });
   try {
-    const context = await unaryCall(client, client.getUserContext, { userId: PROBE_USER, recentLimit: 1, ifVersion: '' }, { deadline: Date.now() + 10_000 });
+    const context = await unaryCall(client, client.getUserContext, { userId: PROBE_USER, recentLimit: 1 }, { deadline: Date.now() + 10_000 });
     return context.known;
   } finally {
     client.close();

@@ -84,8 +84,21 @@ export class CassandraStore implements FeatureStore {
     });
   }
 
-  async userVersion(userId: string): Promise<UserVersion | undefined> {
-    return guarded('userVersion', async () => this.readVersion(await this.connection.client(), userId));
+  async userVersions(userIds: readonly string[]): Promise<Map<string, UserVersion>> {
+    return guarded('userVersions', async () => {
+      const client = await this.connection.client();
+      const found = new Map<string, UserVersion>();
+      const unique = [...new Set(userIds)];
+      // Partition-key IN queries, a bounded number of keys each, in parallel.
+      const chunks = Array.from({ length: Math.ceil(unique.length / IN_CHUNK) }, (_, i) => unique.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
+      await Promise.all(
+        chunks.map(async (chunk) => {
+          const result = await client.execute(this.q.selectUserVersions, [chunk], { prepare: true, executionProfile: READ_PROFILE });
+          for (const row of result.rows) found.set(row.get('user_id') as string, { version: row.get('version') as string, lastWriteUnixMs: num(row.get('last_write_ms')) });
+        }),
+      );
+      return found;
+    });
   }
 
   async getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>> {

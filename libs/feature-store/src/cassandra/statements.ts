@@ -9,6 +9,7 @@ export function cql(keyspace: string, logTtlSeconds: number) {
     selectPurchases: `SELECT line_id, invoice_no, product_id, quantity, unit_price, time_ms, country, written_ms FROM ${keyspace}.user_purchases WHERE user_id = ?`,
     deletePurchases: `DELETE FROM ${keyspace}.user_purchases WHERE user_id = ?`,
     selectUserVersion: `SELECT version, last_write_ms FROM ${keyspace}.user_versions WHERE user_id = ?`,
+    selectUserVersions: `SELECT user_id, version, last_write_ms FROM ${keyspace}.user_versions WHERE user_id IN ?`,
     insertUserVersion: `INSERT INTO ${keyspace}.user_versions (user_id, version, last_write_ms) VALUES (?, ?, ?)`,
     deleteUserVersion: `DELETE FROM ${keyspace}.user_versions WHERE user_id = ?`,
     insertProductLine: `INSERT INTO ${keyspace}.product_lines (product_id, invoice_no, line_id, time_ms, quantity, unit_price, description, customer_id, country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -38,7 +38,8 @@ describe('SQLite migrations', () => {
     purchase.run('old-b', 1, 'l3', 200);
     db.close();
     const store = new SqliteStore(path);
-    const [a, b] = [await store.userVersion('old-a'), await store.userVersion('old-b')];
+    const versions = await store.userVersions(['old-a', 'old-b']);
+    const [a, b] = [versions.get('old-a'), versions.get('old-b')];
     expect(a).toMatchObject({ lastWriteUnixMs: 300 });
     expect(b).toMatchObject({ lastWriteUnixMs: 200 });
     expect(a!.version).toMatch(/^[0-9a-f]{16}$/);

@@ -78,8 +78,13 @@ export class SqliteStore implements FeatureStore {
     return this.db.transaction(() => deriveUserContext(userId, this.purchases(userId), recentLimit, this.readVersion(userId)?.version ?? ''))();
   }
 
-  async userVersion(userId: string): Promise<UserVersion | undefined> {
-    return this.readVersion(userId);
+  async userVersions(userIds: readonly string[]): Promise<Map<string, UserVersion>> {
+    const found = new Map<string, UserVersion>();
+    for (const userId of userIds) {
+      const version = this.readVersion(userId);
+      if (version) found.set(userId, version);
+    }
+    return found;
   }
 
   async getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>> {

@@ -29,7 +29,7 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         const store = await openStore('users');
         const nobody = 'nobody-' + Date.now();
         expect(await store.getUserContext(nobody, 50)).toEqual({ known: false, recent: [], products: [], lastWriteUnixMs: 0, version: '' });
-        expect(await store.userVersion(nobody)).toBeUndefined();
+        expect(await store.userVersions([nobody])).toEqual(new Map());
       });
 
       it('derives profile, recent purchases and per-product history from ingested lines', async () => {
@@ -120,12 +120,12 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         await store.ingest([first]);
         const v1 = await store.getUserContext(user, 50);
         expect(v1.version).toMatch(/^[0-9a-f]{16}$/);
-        expect(await store.userVersion(user)).toEqual({ version: v1.version, lastWriteUnixMs: v1.lastWriteUnixMs });
+        expect(await store.userVersions([user, other, user])).toEqual(new Map([[user, { version: v1.version, lastWriteUnixMs: v1.lastWriteUnixMs }]]));
         expect((await store.getUserContext(user, 50)).version).toBe(v1.version);
 
         // A duplicate, an anonymous line and another user's line leave the version as it was.
         await store.ingest([first, line({ lineId: id('2:1'), invoiceNo: id('2'), productId: id('A'), userId: null }), line({ lineId: id('3:1'), invoiceNo: id('3'), productId: id('A'), userId: other })]);
-        expect((await store.userVersion(user))?.version).toBe(v1.version);
+        expect((await store.userVersions([user])).get(user)?.version).toBe(v1.version);
 
         // Two applied lines in quick succession give two new versions, even within one millisecond.
         const seen = new Set([v1.version]);
@@ -133,7 +133,7 @@ export function storeContractSuite(name: string, open: OpenStore): void {
           await store.ingest([line({ lineId: id(`${n}:1`), invoiceNo: id(String(n)), productId: id('B'), userId: user })]);
           const context = await store.getUserContext(user, 50);
           expect(seen.has(context.version)).toBe(false);
-          expect((await store.userVersion(user))?.version).toBe(context.version);
+          expect((await store.userVersions([user])).get(user)?.version).toBe(context.version);
           seen.add(context.version);
         }
       });
@@ -143,9 +143,9 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         const id = uniqueIds('version-erase');
         const user = id('user');
         await store.ingest([line({ lineId: id('1:1'), invoiceNo: id('1'), productId: id('A'), userId: user })]);
-        const before = (await store.userVersion(user))!.version;
+        const before = (await store.userVersions([user])).get(user)!.version;
         await store.eraseUser(user);
-        expect(await store.userVersion(user)).toBeUndefined();
+        expect(await store.userVersions([user])).toEqual(new Map());
         expect((await store.getUserContext(user, 50)).version).toBe('');
         await store.ingest([line({ lineId: id('1:1'), invoiceNo: id('1'), productId: id('A'), userId: user })]);
         const after = (await store.getUserContext(user, 50)).version;

@@ -9,7 +9,7 @@ import { versionsTrainedOn } from '../domain/erasure';
 import { featureAgeMs } from '../domain/feature-age';
 import { choosePopular } from '../domain/popular';
 import { MAX_LINES, validateLines } from './ingest-lines';
-import { notModifiedMessage, productMessage, userContextMessage } from './map';
+import { productMessage, userContextMessage } from './map';
 import { fromStore } from './store-errors';
 
 export interface FeatureHandlerDeps {
@@ -20,6 +20,7 @@ export interface FeatureHandlerDeps {
 }
 
 const DEFAULT_RECENT = 50;
+const MAX_USER_VERSIONS = 1000;
 
 async function registeredVersions(store: FeatureStore) {
   const models = await store.listModels();
@@ -53,14 +54,21 @@ export function featureHandlers(deps: FeatureHandlerDeps): AsyncService<typeof f
     getUserContext: async (request) => {
       const userId = requireId(request.userId, 'user_id');
       const limit = requireIntInRange(request.recentLimit, 'recent_limit', 0, 500) || DEFAULT_RECENT;
-      const ifVersion = requireText(request.ifVersion, 'if_version', 64);
-      if (ifVersion !== '') {
-        // The caller's copy is current when the version is: one key read instead of the user's rows.
-        const current = await fromStore(store.userVersion(userId));
-        if (current?.version === ifVersion) return notModifiedMessage(current, featureAgeMs(current.lastWriteUnixMs, Date.now()));
-      }
       const context = await fromStore(store.getUserContext(userId, limit));
       return userContextMessage(context, featureAgeMs(context.lastWriteUnixMs, Date.now()));
+    },
+
+    getUserVersions: async (request) => {
+      requireMaxItems(request.userIds, 'user_ids', MAX_USER_VERSIONS, 1);
+      const ids = requireIds(request.userIds, 'user_ids', MAX_USER_VERSIONS);
+      const found = await fromStore(store.userVersions(ids));
+      const now = Date.now();
+      return {
+        versions: request.userIds.map((userId) => {
+          const current = found.get(userId);
+          return { userId, version: current?.version ?? '', featureAgeMs: current ? featureAgeMs(current.lastWriteUnixMs, now) : 0 };
+        }),
+      };
     },
 
     batchGetProducts: async (request) => {

@@ -9,8 +9,8 @@ export interface CallBound {
 }
 
 export interface Downstreams {
-  /** With `ifVersion` (a held answer's), a user whose data has not changed comes back as not_modified. */
-  userContext(userId: string, ifVersion: string, bound: CallBound): Promise<features.GetUserContextResponse>;
+  userContext(userId: string, bound: CallBound): Promise<features.GetUserContextResponse>;
+  userVersions(userIds: string[], bound: CallBound): Promise<features.GetUserVersionsResponse>;
   popular(request: features.PopularRequest, bound: CallBound): Promise<features.PopularResponse>;
   products(productIds: string[], bound: CallBound): Promise<features.BatchGetProductsResponse>;
   copurchaseCandidates(request: copurchase.CandidatesRequest, bound: CallBound): Promise<copurchase.CandidatesResponse>;
@@ -30,7 +30,7 @@ export function grpcDownstreams(addresses: DownstreamAddresses): Downstreams {
   // Every method here is a read: safe to retry on UNAVAILABLE within the same deadline.
   const featureClient = createClient(features.FeatureServiceClient, addresses.features, {
     service: 'aisle.features.v1.FeatureService',
-    idempotentMethods: ['GetUserContext', 'Popular', 'BatchGetProducts'],
+    idempotentMethods: ['GetUserContext', 'GetUserVersions', 'Popular', 'BatchGetProducts'],
   });
   const copurchaseClient = createClient(copurchase.CopurchaseServiceClient, addresses.copurchase, {
     service: 'aisle.copurchase.v1.CopurchaseService',
@@ -43,7 +43,8 @@ export function grpcDownstreams(addresses: DownstreamAddresses): Downstreams {
   // Idempotent by slate id, so a retried AppendSlates stores each slate once.
   const slateClient = createClient(slates.SlateLogServiceClient, addresses.features, { service: 'aisle.features.v1.SlateLogService', idempotentMethods: ['AppendSlates'] });
   return {
-    userContext: (userId, ifVersion, bound) => unaryCall(featureClient, featureClient.getUserContext, { userId, recentLimit: 50, ifVersion }, bound),
+    userContext: (userId, bound) => unaryCall(featureClient, featureClient.getUserContext, { userId, recentLimit: 50 }, bound),
+    userVersions: (userIds, bound) => unaryCall(featureClient, featureClient.getUserVersions, { userIds }, bound),
     popular: (request, bound) => unaryCall(featureClient, featureClient.popular, request, bound),
     products: (productIds, bound) => unaryCall(featureClient, featureClient.batchGetProducts, { productIds }, bound),
     copurchaseCandidates: (request, bound) => unaryCall(copurchaseClient, copurchaseClient.candidates, request, bound),

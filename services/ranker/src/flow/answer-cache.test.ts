@@ -1,10 +1,12 @@
 // A held answer is served again only while the user's version holds, for the same request, variant
-// and blend, and only if it was whole; everything else computes. The downstreams are the in-process
-// stand-ins of src/testing (a version flip on demand); tools/stack's e2e runs this on real services.
+// and blend (a degraded one only briefly); everything else computes. The downstreams are the
+// in-process stand-ins of src/testing (a version flip on demand); tools/stack's e2e runs this on the
+// real services.
 import type { slates } from '@aisle/contracts';
 import { DEFAULT_BLEND } from '@aisle/ranking';
 import { describe, expect, it } from 'vitest';
 import { AnswerCache } from '../adapters/answer-cache';
+import { VersionChecks } from '../adapters/version-checks';
 import { PopularCache } from '../adapters/popular-cache';
 import { ProductCache } from '../adapters/product-cache';
 import { downstreams, type UserData } from '../testing/stand-ins';
@@ -15,11 +17,12 @@ function setup(ttlMs = 60_000, degradedTtlMs = 40) {
   const logged: slates.Slate[] = [];
   const user: UserData = { version: 'v1', reads: [] };
   let blendVersion = 'b1';
+  const stand = downstreams(calls, [], user);
   const deps: RankDependencies = {
-    downstreams: downstreams(calls, [], user),
+    downstreams: stand,
     popularCache: new PopularCache(60_000),
     productCache: new ProductCache(1000, 60_000),
-    answerCache: new AnswerCache<ReusableAnswer>({ maxEntries: 100, ttlMs, degradedTtlMs }),
+    answers: { cache: new AnswerCache<ReusableAnswer>({ maxEntries: 100, ttlMs, degradedTtlMs }), versions: new VersionChecks((ids, bound) => stand.userVersions(ids, bound)) },
     blend: () => ({ weights: DEFAULT_BLEND, version: blendVersion }),
     slateLog: { log: { offer: (slate) => logged.push(slate) > 0 }, candidates: 5 },
     settings: { budgetMs: 1000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 5, popularReuseMs: 0, maxPerFamily: 2, shadowBudgetMs: 150, shadowMaxInFlight: 4 },
@@ -48,8 +51,8 @@ describe('answer cache', () => {
     expect(again.models).toEqual(first.models);
     // This call's own user read and timings, not the held ones.
     expect(again.featureAgeMs).toBe(7);
-    expect(again.timings.map((timing) => timing.stage)).toEqual(['user_context']);
-    expect(user.reads).toEqual(['', 'v1']);
+    expect(again.timings.map((timing) => timing.stage)).toEqual(['user_version']);
+    expect(user.reads).toEqual(['context', 'versions:u1']);
     expect(logged).toHaveLength(2);
     expect(logged[1]!.requestId).not.toBe(logged[0]!.requestId);
     expect({ ...logged[1], slateId: '', requestId: '', servedUnixMs: 0 }).toEqual({ ...logged[0], slateId: '', requestId: '', servedUnixMs: 0 });
@@ -65,7 +68,7 @@ describe('answer cache', () => {
     const after = modelCalls();
     expect((await call()).answerAgeMs).toBeGreaterThan(0);
     expect(modelCalls()).toBe(after);
-    expect(user.reads).toEqual(['', 'v1', 'v2']);
+    expect(user.reads).toEqual(['context', 'versions:u1', 'context', 'versions:u1']);
   });
 
   it('computes for another request, a fresh request, a new blend, or once the time-to-live passed', async () => {
@@ -114,7 +117,7 @@ describe('answer cache', () => {
     user.affinityFails = true;
     await call();
     expect((await call()).answerAgeMs).toBe(0);
-    expect(user.reads).toEqual(['', '']);
+    expect(user.reads).toEqual(['context', 'context']);
   });
 
   it('cuts each lifetime by up to a quarter at random, so answers computed together expire apart', () => {

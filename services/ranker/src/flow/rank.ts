@@ -12,6 +12,7 @@ import { breakdown, CANDIDATE_SOURCES, selectTopK, total, type BlendWeights, typ
 import { assign, type Assignment, type Experiment, type ShadowVariant, type VariantModels } from '../experiments/experiments';
 import type { SlateLog } from '../adapters/slate-log';
 import { AnswerCache, type HeldAnswer } from '../adapters/answer-cache';
+import type { VersionChecks } from '../adapters/version-checks';
 import { buildPool, seedsFrom } from './candidates';
 
 export interface RankInput {
@@ -56,8 +57,8 @@ export interface RankDependencies {
   experiments?: () => readonly Experiment[];
   /** Where served and shadow slates go, keeping the best `candidates` of each (no logging when absent). */
   slateLog?: { log: Pick<SlateLog, 'offer'>; candidates: number };
-  /** Answers reused while the user's data has not changed (none when absent). */
-  answerCache?: AnswerCache<ReusableAnswer>;
+  /** Answers reused while the user's data has not changed, and the checks that it has not (none when absent). */
+  answers?: { cache: AnswerCache<ReusableAnswer>; versions: VersionChecks };
   settings: RankSettings;
 }
 
@@ -118,17 +119,20 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   const models = assignment?.models ?? {};
   const blend = assignment ? variantBlend(assignment.experiment, assignment.variant, assignment.blend, deps.blend()) : deps.blend();
 
-  // An answer held for the same request, variant and blend makes the user read conditional.
-  const cache = input.fresh ? undefined : deps.answerCache;
+  // An answer held for the same request, variant and blend is served again if the user's data is
+  // still at the version it was computed on.
+  const answers = input.fresh ? undefined : deps.answers;
+  const cache = answers?.cache;
   const cacheKey = cache ? AnswerCache.key(input) : '';
   const basis = cache ? JSON.stringify([assignment?.experiment, assignment?.variant, models, blend]) : '';
   const held = cache?.get(cacheKey, basis);
+  if (held) {
+    const current = await timed('user_version', () => callSource(() => answers!.versions.check(input.userId, bound(settings.stageBudgetMs.userContext))));
+    if (current.value?.version === held.userVersion) return reuse(held, input, current.value.featureAgeMs, timings, deps);
+  }
 
   // Stage 1: who is this user?
-  const user = await timed('user_context', () =>
-    callSource(() => deps.downstreams.userContext(input.userId, held?.userVersion ?? '', bound(settings.stageBudgetMs.userContext))),
-  );
-  if (held && user.value?.notModified) return reuse(held, input, user.value, timings, deps);
+  const user = await timed('user_context', () => callSource(() => deps.downstreams.userContext(input.userId, bound(settings.stageBudgetMs.userContext))));
   const who = userStage(input, user);
 
   // Stages 2 and 3: candidates (parallel), then scores and catalogue facts (parallel).
@@ -199,7 +203,7 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
 }
 
 /** The held answer again, for a user whose data has not changed since it was computed. */
-function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, user: features.GetUserContextResponse, timings: RankResult['timings'], deps: RankDependencies): RankResult {
+function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, featureAgeMs: number, timings: RankResult['timings'], deps: RankDependencies): RankResult {
   const { result, slate } = held.answer;
   const answerAgeMs = Math.max(1, Date.now() - held.computedAtMs);
   if (deps.slateLog && slate) {
@@ -216,8 +220,8 @@ function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, user: feature
     [PER.cacheHits('answers')]: 1,
     ...Object.fromEntries(result.models.map((model) => [PER.modelVersion(model.model), model.version])),
   });
-  featureAge.record(user.featureAgeMs);
-  return { ...result, featureAgeMs: user.featureAgeMs, timings, answerAgeMs };
+  featureAge.record(featureAgeMs);
+  return { ...result, featureAgeMs, timings, answerAgeMs };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { CallBound, Downstreams } from '../adapters/downstream';
 export interface UserData {
   version: string;
   affinityFails?: boolean;
-  /** The `if_version` of every user read, in order. */
+  /** Every user read, in order: 'context', or 'versions:<ids>' for a batch of version checks. */
   reads?: string[];
 }
 
@@ -21,9 +21,12 @@ const unavailable = (): ServiceError => Object.assign(new Error('UNAVAILABLE'), 
 export function downstreams(calls: string[], asked: string[][] = [], user: UserData = { version: 'v1' }): Downstreams {
   const never = (bound: CallBound) => new Promise<never>((_, reject) => bound.signal.addEventListener('abort', () => reject(new Error('aborted'))));
   return {
-    userContext: async (_userId, ifVersion) => {
-      user.reads?.push(ifVersion);
-      if (ifVersion !== '' && ifVersion === user.version) return features.GetUserContextResponse.fromPartial({ known: true, featureAgeMs: 7, version: user.version, notModified: true });
+    userVersions: async (userIds) => {
+      user.reads?.push(`versions:${userIds.join(',')}`);
+      return { versions: userIds.map((userId) => ({ userId, version: user.version, featureAgeMs: 7 })) };
+    },
+    userContext: async () => {
+      user.reads?.push('context');
       return features.GetUserContextResponse.fromPartial({
         known: true,
         profile: { userId: 'u1', country: 'United Kingdom', firstSeenUnixMs: 1, lastSeenUnixMs: Date.UTC(2011, 10, 1), invoiceCount: 3, totalQuantity: 10, monetary: 30, distinctProducts: 2 },

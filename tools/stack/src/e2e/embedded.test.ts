@@ -146,7 +146,7 @@ describe('whole stack on the embedded store', () => {
       expect(again.answerAgeMs).toBeGreaterThan(0);
       expect(again.items).toEqual(first.items);
       expect(again.models).toEqual(first.models);
-      expect(again.timings.map((timing) => timing.stage)).toEqual(['user_context']);
+      expect(again.timings.map((timing) => timing.stage)).toEqual(['user_version']);
 
       // A new purchase is in the next answer: computed again, on features written moments ago.
       await ingest(line(3, '84879'));

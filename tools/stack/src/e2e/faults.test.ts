@@ -50,7 +50,7 @@ describeCassandra('faults under load', () => {
   const countLines = async (userId: string) => {
     const client = createClient(features.FeatureServiceClient, stack.features.address, { service: 'aisle.features.v1.FeatureService' });
     try {
-      const context = await unaryCall(client, client.getUserContext, { userId, recentLimit: 0, ifVersion: '' }, { deadline: Date.now() + 10_000 });
+      const context = await unaryCall(client, client.getUserContext, { userId, recentLimit: 0 }, { deadline: Date.now() + 10_000 });
       return context.profile?.totalQuantity ?? 0;
     } finally {
       client.close();

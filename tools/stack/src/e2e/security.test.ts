@@ -144,7 +144,7 @@ describe('mutual TLS, caller tokens and what the processes print', () => {
     });
     running.push(service);
     const client = createClient(features.FeatureServiceClient, service.address, { service: 'aisle.features.v1.FeatureService' });
-    const code = await codeOf(unaryCall(client, client.getUserContext, { userId: USER, recentLimit: 0, ifVersion: '' }, { deadline: Date.now() + 10_000 }));
+    const code = await codeOf(unaryCall(client, client.getUserContext, { userId: USER, recentLimit: 0 }, { deadline: Date.now() + 10_000 }));
     client.close();
     expect(code).toBe(status.UNAVAILABLE);
     expect(await service.stop(5000)).toBe(0);

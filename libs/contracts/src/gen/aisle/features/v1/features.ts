@@ -73,12 +73,6 @@ export interface GetUserContextRequest {
   userId: string;
   /** Maximum number of recent purchases to return (0 means the server default, 50; at most 500). */
   recentLimit: number;
-  /**
-   * A `version` from an earlier answer. When it is still the user's version, the answer carries only
-   * `known`, `version`, `feature_age_ms` and `not_modified` (the caller's copy is current); at most 64
-   * characters.
-   */
-  ifVersion: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -114,8 +108,31 @@ export interface GetUserContextResponse {
    * the store has none for the user (unknown, or not written since the store kept versions).
    */
   version: string;
-  /** True when `if_version` is still current: `profile`, `recent` and `products` are then left empty. */
-  notModified: boolean;
+  _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
+}
+
+/** Request of GetUserVersions. */
+export interface GetUserVersionsRequest {
+  /** User ids; 1 to 1,000, each 1 to 64 characters. */
+  userIds: string[];
+  _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
+}
+
+/** One user's current version. */
+export interface UserVersion {
+  /** User id, as asked. */
+  userId: string;
+  /** The version GetUserContext would report now; empty when the store has none for the user. */
+  version: string;
+  /** Now minus the latest write to this user, in ms (0 when the version is empty). */
+  featureAgeMs: number;
+  _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
+}
+
+/** Response of GetUserVersions. */
+export interface GetUserVersionsResponse {
+  /** One entry per requested id, in request order (duplicates answered each time). */
+  versions: UserVersion[];
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -266,7 +283,7 @@ export interface EraseUserResponse {
 }
 
 function createBaseGetUserContextRequest(): GetUserContextRequest {
-  return { userId: "", recentLimit: 0, ifVersion: "", _unknownFields: {} };
+  return { userId: "", recentLimit: 0, _unknownFields: {} };
 }
 
 export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
@@ -276,9 +293,6 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
     }
     if (message.recentLimit !== 0) {
       writer.uint32(16).int32(message.recentLimit);
-    }
-    if (message.ifVersion !== "") {
-      writer.uint32(26).string(message.ifVersion);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -320,14 +334,6 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
             message.recentLimit = reader.int32();
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.ifVersion = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -360,11 +366,6 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
         : isSet(object.recent_limit)
         ? globalThis.Number(object.recent_limit)
         : 0,
-      ifVersion: isSet(object.ifVersion)
-        ? globalThis.String(object.ifVersion)
-        : isSet(object.if_version)
-        ? globalThis.String(object.if_version)
-        : "",
     };
   },
 
@@ -376,9 +377,6 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
     if (message.recentLimit !== 0) {
       obj.recentLimit = Math.round(message.recentLimit);
     }
-    if (message.ifVersion !== "") {
-      obj.ifVersion = message.ifVersion;
-    }
     return obj;
   },
 
@@ -389,7 +387,6 @@ export const GetUserContextRequest: MessageFns<GetUserContextRequest> = {
     const message = createBaseGetUserContextRequest();
     message.userId = object.userId ?? "";
     message.recentLimit = object.recentLimit ?? 0;
-    message.ifVersion = object.ifVersion ?? "";
     return message;
   },
 };
@@ -547,7 +544,6 @@ function createBaseGetUserContextResponse(): GetUserContextResponse {
     products: [],
     featureAgeMs: 0,
     version: "",
-    notModified: false,
     _unknownFields: {},
   };
 }
@@ -571,9 +567,6 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
     }
     if (message.version !== "") {
       writer.uint32(50).string(message.version);
-    }
-    if (message.notModified !== false) {
-      writer.uint32(56).bool(message.notModified);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -647,14 +640,6 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
             message.version = reader.string();
             continue;
           }
-          case 7: {
-            if (tag !== 56) {
-              break;
-            }
-
-            message.notModified = reader.bool();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -689,11 +674,6 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
         ? globalThis.Number(object.feature_age_ms)
         : 0,
       version: isSet(object.version) ? globalThis.String(object.version) : "",
-      notModified: isSet(object.notModified)
-        ? globalThis.Boolean(object.notModified)
-        : isSet(object.not_modified)
-        ? globalThis.Boolean(object.not_modified)
-        : false,
     };
   },
 
@@ -717,9 +697,6 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
     if (message.version !== "") {
       obj.version = message.version;
     }
-    if (message.notModified !== false) {
-      obj.notModified = message.notModified;
-    }
     return obj;
   },
 
@@ -736,7 +713,307 @@ export const GetUserContextResponse: MessageFns<GetUserContextResponse> = {
     message.products = object.products?.map((e) => UserProductStats.fromPartial(e)) || [];
     message.featureAgeMs = object.featureAgeMs ?? 0;
     message.version = object.version ?? "";
-    message.notModified = object.notModified ?? false;
+    return message;
+  },
+};
+
+function createBaseGetUserVersionsRequest(): GetUserVersionsRequest {
+  return { userIds: [], _unknownFields: {} };
+}
+
+export const GetUserVersionsRequest: MessageFns<GetUserVersionsRequest> = {
+  encode(message: GetUserVersionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.userIds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message._unknownFields !== undefined) {
+      for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
+        const tag = parseInt(key, 10);
+        for (const value of values) {
+          writer.uint32(tag).raw(value);
+        }
+      }
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUserVersionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUserVersionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        const buf = reader.skip(tag & 7);
+
+        const list = message._unknownFields![tag];
+
+        if (list === undefined) {
+          message._unknownFields![tag] = [buf];
+        } else {
+          list.push(buf);
+        }
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUserVersionsRequest {
+    return {
+      userIds: globalThis.Array.isArray(object?.userIds)
+        ? object.userIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.user_ids)
+        ? object.user_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetUserVersionsRequest): unknown {
+    const obj: any = {};
+    if (message.userIds?.length) {
+      obj.userIds = message.userIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUserVersionsRequest>, I>>(base?: I): GetUserVersionsRequest {
+    return GetUserVersionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUserVersionsRequest>, I>>(object: I): GetUserVersionsRequest {
+    const message = createBaseGetUserVersionsRequest();
+    message.userIds = object.userIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseUserVersion(): UserVersion {
+  return { userId: "", version: "", featureAgeMs: 0, _unknownFields: {} };
+}
+
+export const UserVersion: MessageFns<UserVersion> = {
+  encode(message: UserVersion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.version !== "") {
+      writer.uint32(18).string(message.version);
+    }
+    if (message.featureAgeMs !== 0) {
+      writer.uint32(24).int64(message.featureAgeMs);
+    }
+    if (message._unknownFields !== undefined) {
+      for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
+        const tag = parseInt(key, 10);
+        for (const value of values) {
+          writer.uint32(tag).raw(value);
+        }
+      }
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserVersion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUserVersion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.featureAgeMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        const buf = reader.skip(tag & 7);
+
+        const list = message._unknownFields![tag];
+
+        if (list === undefined) {
+          message._unknownFields![tag] = [buf];
+        } else {
+          list.push(buf);
+        }
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UserVersion {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      featureAgeMs: isSet(object.featureAgeMs)
+        ? globalThis.Number(object.featureAgeMs)
+        : isSet(object.feature_age_ms)
+        ? globalThis.Number(object.feature_age_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: UserVersion): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.featureAgeMs !== 0) {
+      obj.featureAgeMs = Math.round(message.featureAgeMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UserVersion>, I>>(base?: I): UserVersion {
+    return UserVersion.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UserVersion>, I>>(object: I): UserVersion {
+    const message = createBaseUserVersion();
+    message.userId = object.userId ?? "";
+    message.version = object.version ?? "";
+    message.featureAgeMs = object.featureAgeMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetUserVersionsResponse(): GetUserVersionsResponse {
+  return { versions: [], _unknownFields: {} };
+}
+
+export const GetUserVersionsResponse: MessageFns<GetUserVersionsResponse> = {
+  encode(message: GetUserVersionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.versions) {
+      UserVersion.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message._unknownFields !== undefined) {
+      for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
+        const tag = parseInt(key, 10);
+        for (const value of values) {
+          writer.uint32(tag).raw(value);
+        }
+      }
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUserVersionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUserVersionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.versions.push(UserVersion.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        const buf = reader.skip(tag & 7);
+
+        const list = message._unknownFields![tag];
+
+        if (list === undefined) {
+          message._unknownFields![tag] = [buf];
+        } else {
+          list.push(buf);
+        }
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUserVersionsResponse {
+    return {
+      versions: globalThis.Array.isArray(object?.versions)
+        ? object.versions.map((e: any) => UserVersion.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetUserVersionsResponse): unknown {
+    const obj: any = {};
+    if (message.versions?.length) {
+      obj.versions = message.versions.map((e) => UserVersion.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUserVersionsResponse>, I>>(base?: I): GetUserVersionsResponse {
+    return GetUserVersionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUserVersionsResponse>, I>>(object: I): GetUserVersionsResponse {
+    const message = createBaseGetUserVersionsResponse();
+    message.versions = object.versions?.map((e) => UserVersion.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2341,6 +2618,23 @@ export const FeatureServiceService = {
     responseDeserialize: (value: Buffer): GetUserContextResponse => GetUserContextResponse.decode(value),
   },
   /**
+   * The current `version` of several users (one key read each), for callers that hold what they
+   * computed from a user's context and need only know whether it is still current. Unknown users are
+   * not an error (empty version). INVALID_ARGUMENT names `user_ids` (none or over 1,000) or
+   * `user_ids[i]` (empty, over 64 characters or with control characters).
+   */
+  getUserVersions: {
+    path: "/aisle.features.v1.FeatureService/GetUserVersions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetUserVersionsRequest): Buffer =>
+      Buffer.from(GetUserVersionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetUserVersionsRequest => GetUserVersionsRequest.decode(value),
+    responseSerialize: (value: GetUserVersionsResponse): Buffer =>
+      Buffer.from(GetUserVersionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetUserVersionsResponse => GetUserVersionsResponse.decode(value),
+  },
+  /**
    * Attributes and popularity of many products in one call. Unknown ids are listed, not an error;
    * duplicates are answered once. INVALID_ARGUMENT names `product_ids` (over 1,000) or
    * `product_ids[i]` (empty, over 64 characters or with control characters).
@@ -2410,6 +2704,13 @@ export interface FeatureServiceServer extends UntypedServiceImplementation {
    */
   getUserContext: handleUnaryCall<GetUserContextRequest, GetUserContextResponse>;
   /**
+   * The current `version` of several users (one key read each), for callers that hold what they
+   * computed from a user's context and need only know whether it is still current. Unknown users are
+   * not an error (empty version). INVALID_ARGUMENT names `user_ids` (none or over 1,000) or
+   * `user_ids[i]` (empty, over 64 characters or with control characters).
+   */
+  getUserVersions: handleUnaryCall<GetUserVersionsRequest, GetUserVersionsResponse>;
+  /**
    * Attributes and popularity of many products in one call. Unknown ids are listed, not an error;
    * duplicates are answered once. INVALID_ARGUMENT names `product_ids` (over 1,000) or
    * `product_ids[i]` (empty, over 64 characters or with control characters).
@@ -2457,6 +2758,27 @@ export interface FeatureServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetUserContextResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The current `version` of several users (one key read each), for callers that hold what they
+   * computed from a user's context and need only know whether it is still current. Unknown users are
+   * not an error (empty version). INVALID_ARGUMENT names `user_ids` (none or over 1,000) or
+   * `user_ids[i]` (empty, over 64 characters or with control characters).
+   */
+  getUserVersions(
+    request: GetUserVersionsRequest,
+    callback: (error: ServiceError | null, response: GetUserVersionsResponse) => void,
+  ): ClientUnaryCall;
+  getUserVersions(
+    request: GetUserVersionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetUserVersionsResponse) => void,
+  ): ClientUnaryCall;
+  getUserVersions(
+    request: GetUserVersionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetUserVersionsResponse) => void,
   ): ClientUnaryCall;
   /**
    * Attributes and popularity of many products in one call. Unknown ids are listed, not an error;

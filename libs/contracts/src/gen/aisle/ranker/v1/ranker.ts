@@ -99,7 +99,10 @@ export interface RankedItem {
 
 /** Time spent in one stage of a Rank call. */
 export interface StageTiming {
-  /** Stage name: "user_context", "candidates", "scores", "merge". */
+  /**
+   * Stage name: "user_context", "candidates", "scores", "merge"; "user_version" when a held answer was
+   * checked (and reused, see `answer_age_ms`).
+   */
   stage: string;
   /** Wall time of the stage in milliseconds. */
   ms: number;
