@@ -71,6 +71,12 @@ export function createServer(options: ServerOptions): AisleServer {
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   };
+  // Each caller connection may open up to twice the server's call limit in streams: beyond the limit
+  // calls are still shed (RESOURCE_EXHAUSTED), and beyond twice it they wait in the caller's HTTP/2
+  // client. Without a cap, a caller far past capacity keeps thousands of calls open here until their
+  // deadlines expire and cancels them all at once, faster than Node's HTTP/2 reset rate limit allows,
+  // which closes its whole connection (INTERNAL on every call on it).
+  if ((options.maxConcurrentCalls ?? 0) > 0) channelOptions['grpc.max_concurrent_streams'] = 2 * options.maxConcurrentCalls!;
   const server = new Server(channelOptions);
   const drainController = new AbortController();
   const names = options.services.map((binding) => binding.name);

@@ -1,12 +1,16 @@
 // Answers the ranker computed, kept for the same request while the user's data has not changed. A
-// Rank still reads the user every time, but conditionally: the feature service answers "not
-// modified" from one key read when the version the answer was computed on is still current, and the
-// ranker then skips the candidate and scoring calls. A new purchase or an erasure changes the version,
-// so the next Rank computes afresh; what the version does not cover (model promotions, popularity,
-// the catalogue) is bounded by the time-to-live. A degraded answer (a source late or failed) is held
-// only briefly: under overload that is what lets the cache fill and the load fall, instead of every
-// request computing another degraded answer. Each entry's lifetime is cut by up to a quarter at
-// random, so answers computed together do not all expire together.
+// Rank still asks whether the user's version is still the one the answer was computed on (one key
+// read, batched: see VersionChecks), and only then skips the candidate and scoring calls. A new
+// purchase or an erasure changes the version, so the next Rank computes afresh.
+// What the version does not cover (model promotions, popularity, the catalogue) is bounded by the
+// lifetime: past it an answer is still served once more while one computation of it runs in the
+// background (stale-while-revalidate), so an expiry never makes callers wait, and past twice the
+// lifetime it is gone. Each lifetime is cut by up to a quarter at random, so answers computed together
+// are not recomputed together. A degraded answer (a source late or failed) lives briefly: under
+// overload that is what lets the load fall instead of every request computing another degraded
+// answer; when the user read itself failed there is no version to check, and that answer is served
+// as it is until its (brief) lifetime ends. Identical requests arriving while one is computed wait for
+// that computation instead of starting their own.
 import { LRUCache } from 'lru-cache';
 
 /** The parts of a request an answer depends on, besides the user's data. */
@@ -21,7 +25,7 @@ export interface AnswerKeyInput {
 }
 
 export interface HeldAnswer<T> {
-  /** The user's version the answer was computed on. */
+  /** The user's version the answer was computed on ('' when the user read failed: served unchecked). */
   userVersion: string;
   /** What else decided it: the experiment variant and the blend version in force. */
   basis: string;
@@ -37,14 +41,23 @@ export interface AnswerCacheSettings {
   degradedTtlMs: number;
 }
 
+/** What one computation gives the cache: the answer (a whole one without userVersion is not held). */
+export interface Computed<T, R> {
+  held: HeldAnswer<T>;
+  whole: boolean;
+  result: R;
+}
+
 export class AnswerCache<T> {
-  private readonly entries: LRUCache<string, HeldAnswer<T>>;
+  private readonly entries: LRUCache<string, { held: HeldAnswer<T>; refreshAtMs: number }>;
+  private readonly computing = new Map<string, { basis: string; done: Promise<HeldAnswer<T> | undefined> }>();
 
   constructor(
     private readonly settings: AnswerCacheSettings,
     private readonly random: () => number = Math.random,
+    private readonly now: () => number = Date.now,
   ) {
-    this.entries = new LRUCache({ max: Math.max(1, settings.maxEntries), ttl: settings.ttlMs });
+    this.entries = new LRUCache({ max: Math.max(1, settings.maxEntries), ttl: Math.max(1, settings.ttlMs * 2) });
   }
 
   static key(input: AnswerKeyInput): string {
@@ -52,22 +65,56 @@ export class AnswerCache<T> {
     return [input.userId, input.k, input.country, input.timeUnixMs, input.excludePurchased ? 1 : 0, input.explain ? 1 : 0, input.exclude.size, exclude].join('\u0000');
   }
 
-  /** The answer held for `key` if it was computed on `basis` (a changed blend or variant misses). */
-  get(key: string, basis: string): HeldAnswer<T> | undefined {
-    const held = this.entries.get(key);
-    return held?.basis === basis ? held : undefined;
+  /**
+   * The answer held for `key` if it was computed on `basis` (a changed blend or variant misses), and
+   * whether its lifetime has passed (serve it, and refresh it in the background).
+   */
+  get(key: string, basis: string): { held: HeldAnswer<T>; stale: boolean } | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.held.basis !== basis) return undefined;
+    return { held: entry.held, stale: this.now() >= entry.refreshAtMs };
   }
 
-  /** Holds `held` for the whole or the degraded lifetime, less up to a quarter of it at random. */
+  /** The computation of `key` on `basis` running now, if any: it resolves with its answer (or undefined). */
+  running(key: string, basis: string): Promise<HeldAnswer<T> | undefined> | undefined {
+    const current = this.computing.get(key);
+    return current?.basis === basis ? current.done : undefined;
+  }
+
+  /** Runs `work` as the computation of `key` others may wait for, and holds what it computed. */
+  async compute<R>(key: string, basis: string, work: () => Promise<Computed<T, R>>): Promise<R> {
+    let finish: (held: HeldAnswer<T> | undefined) => void = () => undefined;
+    const entry = { basis, done: new Promise<HeldAnswer<T> | undefined>((resolve) => (finish = resolve)) };
+    this.computing.set(key, entry);
+    let held: HeldAnswer<T> | undefined;
+    try {
+      const computed = await work();
+      held = computed.held;
+      // A whole answer without a version is an unknown user's: the next request must see their first purchase.
+      if (held.userVersion !== '' || !computed.whole) this.set(key, held, computed.whole);
+      else this.delete(key);
+      return computed.result;
+    } finally {
+      if (this.computing.get(key) === entry) this.computing.delete(key);
+      finish(held);
+    }
+  }
+
+  /**
+   * Holds `held` for the whole or the degraded lifetime, less up to a quarter of it at random; a
+   * versioned answer stays servable (stale) for as long again, an unversioned one does not.
+   */
   set(key: string, held: HeldAnswer<T>, whole: boolean): void {
     const lifetime = whole ? this.settings.ttlMs : Math.min(this.settings.degradedTtlMs, this.settings.ttlMs);
     if (lifetime <= 0) return void this.entries.delete(key);
-    this.entries.set(key, held, { ttl: Math.max(1, Math.round(lifetime * (1 - 0.25 * this.random()))) });
+    const fresh = Math.max(1, Math.round(lifetime * (1 - 0.25 * this.random())));
+    this.entries.set(key, { held, refreshAtMs: this.now() + fresh }, { ttl: held.userVersion === '' ? fresh : fresh * 2 });
   }
 
-  /** Milliseconds until the entry for `key` expires (0 when there is none). */
-  remainingMs(key: string): number {
-    return this.entries.has(key) ? this.entries.getRemainingTTL(key) : 0;
+  /** Milliseconds until the entry for `key` is stale (negative once it is; undefined when there is none). */
+  freshForMs(key: string): number | undefined {
+    const entry = this.entries.get(key);
+    return entry && entry.refreshAtMs - this.now();
   }
 
   delete(key: string): void {

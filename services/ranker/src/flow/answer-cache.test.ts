@@ -2,7 +2,7 @@
 // and blend (a degraded one only briefly); everything else computes. The downstreams are the
 // in-process stand-ins of src/testing (a version flip on demand); tools/stack's e2e runs this on the
 // real services.
-import type { slates } from '@aisle/contracts';
+import { common, type slates } from '@aisle/contracts';
 import { DEFAULT_BLEND } from '@aisle/ranking';
 import { describe, expect, it } from 'vitest';
 import { AnswerCache } from '../adapters/answer-cache';
@@ -71,8 +71,8 @@ describe('answer cache', () => {
     expect(user.reads).toEqual(['context', 'versions:u1', 'context', 'versions:u1']);
   });
 
-  it('computes for another request, a fresh request, a new blend, or once the time-to-live passed', async () => {
-    const { call, modelCalls, setBlend } = setup(300);
+  it('computes for another request, a fresh request, a new blend; past its lifetime serves once more while refreshing; past twice that computes', async () => {
+    const { call, modelCalls, setBlend } = setup(600);
     await call();
     let count = modelCalls();
     const computes = async (overrides: Parameters<typeof call>[0]) => {
@@ -88,11 +88,21 @@ describe('answer cache', () => {
     setBlend('b2');
     await computes({});
     expect((await call()).answerAgeMs).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    // Lifetime 450-600 ms (jittered), servable until twice that.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const stale = await call();
+    expect(stale.answerAgeMs).toBeGreaterThanOrEqual(450);
+    // The refresh ran off that call; once it is held, answers are younger and cost no call.
+    await expect.poll(async () => (await call()).answerAgeMs, { timeout: 2000 }).toBeLessThan(stale.answerAgeMs);
+    expect(modelCalls()).toBeGreaterThan(count);
+    count = modelCalls();
+    expect((await call()).answerAgeMs).toBeGreaterThan(0);
+    expect(modelCalls()).toBe(count);
+    await new Promise((resolve) => setTimeout(resolve, 1300));
     await computes({});
   });
 
-  it('holds a degraded answer only for its short lifetime, then computes a whole one', async () => {
+  it('holds a degraded answer only for its short lifetime, then refreshes it to a whole one', async () => {
     const { call, modelCalls, user } = setup(60_000, 400);
     user.affinityFails = true;
     const degraded = await call();
@@ -105,11 +115,28 @@ describe('answer cache', () => {
     expect(affinityState(again)).toBe(affinityState(degraded));
     expect(modelCalls()).toBe(count);
     await new Promise((resolve) => setTimeout(resolve, 450));
-    const whole = await call();
-    expect(whole.answerAgeMs).toBe(0);
-    expect(affinityState(whole)).not.toBe(affinityState(degraded));
+    // Past its lifetime: served once more while it is computed again in the background.
+    expect(affinityState(await call())).toBe(affinityState(degraded));
+    await expect.poll(async () => affinityState(await call()), { timeout: 2000 }).not.toBe(affinityState(degraded));
     expect(modelCalls()).toBeGreaterThan(count);
     expect((await call()).answerAgeMs).toBeGreaterThan(0);
+  });
+
+  it("holds an answer whose user read failed without a version check, briefly, and never an unknown user's whole one", async () => {
+    const { call, user } = setup(60_000, 400);
+    user.contextFails = true;
+    const degraded = await call();
+    expect(degraded.sources.find((source) => source.source === 'features')?.state).not.toBe(common.SourceState.SOURCE_STATE_OK);
+    user.contextFails = false;
+    expect((await call()).answerAgeMs).toBeGreaterThan(0);
+    expect(user.reads).toEqual(['context']);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await call()).answerAgeMs).toBe(0);
+
+    const unknown = setup();
+    unknown.user.unknown = true;
+    expect((await unknown.call()).coldStart).toBe(true);
+    expect((await unknown.call()).answerAgeMs).toBe(0);
   });
 
   it('never holds a degraded answer when its lifetime is 0', async () => {
@@ -125,13 +152,35 @@ describe('answer cache', () => {
     const lifetime = (random: number, whole: boolean) => {
       const cache = new AnswerCache<number>({ maxEntries: 10, ttlMs: 10_000, degradedTtlMs: 2_000 }, () => random);
       cache.set('k', held, whole);
-      return cache.remainingMs('k');
+      return cache.freshForMs('k')!;
     };
     expect(lifetime(0, true)).toBeGreaterThan(9_900);
     expect(lifetime(1, true)).toBeLessThanOrEqual(7_500);
     expect(lifetime(1, true)).toBeGreaterThan(7_400);
     expect(lifetime(0.5, false)).toBeLessThanOrEqual(1_750);
     expect(lifetime(0.5, false)).toBeGreaterThan(1_650);
+  });
+
+  it('lets identical requests that arrive together share one computation', async () => {
+    const { call, modelCalls, logged } = setup();
+    const alone = setup();
+    await alone.call();
+    const [first, second, third] = await Promise.all([call(), call(), call()]);
+    expect(modelCalls()).toBe(alone.modelCalls());
+    expect(page(second)).toEqual(page(first));
+    expect(page(third)).toEqual(page(first));
+    expect([first, second, third].filter((result) => result.answerAgeMs === 0)).toHaveLength(1);
+    expect(second.timings.map((timing) => timing.stage)).toEqual(['shared']);
+    // Each caller was served, so each serving is logged.
+    expect(new Set(logged.map((slate) => slate.requestId)).size).toBe(3);
+  });
+
+  it('holds what a fresh request computed for the requests after it', async () => {
+    const { call, modelCalls } = setup();
+    expect((await call({ fresh: true })).answerAgeMs).toBe(0);
+    const count = modelCalls();
+    expect((await call()).answerAgeMs).toBeGreaterThan(0);
+    expect(modelCalls()).toBe(count);
   });
 
   it('keys exclusions as a set', () => {

@@ -119,18 +119,68 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   const models = assignment?.models ?? {};
   const blend = assignment ? variantBlend(assignment.experiment, assignment.variant, assignment.blend, deps.blend()) : deps.blend();
 
-  // An answer held for the same request, variant and blend is served again if the user's data is
-  // still at the version it was computed on.
-  const answers = input.fresh ? undefined : deps.answers;
-  const cache = answers?.cache;
-  const cacheKey = cache ? AnswerCache.key(input) : '';
-  const basis = cache ? JSON.stringify([assignment?.experiment, assignment?.variant, models, blend]) : '';
-  const held = cache?.get(cacheKey, basis);
-  if (held) {
-    const current = await timed('user_version', () => callSource(() => answers!.versions.check(input.userId, bound(settings.stageBudgetMs.userContext))));
-    if (current.value?.version === held.userVersion) return reuse(held, input, current.value.featureAgeMs, timings, deps);
-  }
+  const parts: ComputeParts = { input, deps, bound, timings, timed, assignment, models, blend, serve: true };
+  const answers = deps.answers;
+  if (!answers) return (await compute(parts)).result;
 
+  // An answer held for the same request, variant and blend is served again if the user's data is
+  // still at the version it was computed on; a computation of it already running is waited for.
+  const { cache } = answers;
+  const key = AnswerCache.key(input);
+  const basis = JSON.stringify([assignment?.experiment, assignment?.variant, models, blend]);
+  const computeAndHold = (work: ComputeParts) =>
+    cache.compute(key, basis, async () => {
+      const { result, slate, version, whole } = await compute(work);
+      answerLookups.add(1, { [ATTR.CACHE_NAME]: 'answers', [ATTR.CACHE_HIT]: false });
+      return { held: { userVersion: version, basis, computedAtMs: Date.now(), answer: { result, slate } }, whole, result };
+    });
+  if (!input.fresh) {
+    const found = cache.get(key, basis);
+    // Held without a version: a degraded answer whose user read failed, served as it is while held (2 s).
+    if (found?.held.userVersion === '') return reuse(found.held, input, 0, timings, deps);
+    if (found) {
+      const current = await timed('user_version', () => callSource(() => answers.versions.check(input.userId, bound(settings.stageBudgetMs.userContext))));
+      if (current.value?.version === found.held.userVersion) {
+        // Past its lifetime: served this once more while one computation refreshes it, off this call.
+        if (found.stale && !cache.running(key, basis)) void detached(() => computeAndHold(background(parts)).catch(() => undefined));
+        return reuse(found.held, input, current.value.featureAgeMs, timings, deps);
+      }
+    }
+    const running = cache.running(key, basis);
+    if (running) {
+      const shared = await timed('shared', () => running);
+      if (shared) return reuse(shared, input, shared.answer.result.featureAgeMs, timings, deps);
+    }
+  }
+  // A fresh request computes too, and what it computed is the newest answer to hold.
+  return computeAndHold(parts);
+}
+
+/** The same computation for nobody waiting: its own budget, never cancelled, nothing served or logged. */
+function background(parts: ComputeParts): ComputeParts {
+  const { settings } = parts.deps;
+  const deadline = Date.now() + settings.budgetMs;
+  const signal = new AbortController().signal;
+  const timed: Timed = (_stage, work) => work();
+  return { ...parts, bound: (stageMs) => ({ deadline: Math.min(deadline - settings.mergeReserveMs, Date.now() + stageMs), signal }), timings: [], timed, serve: false };
+}
+
+interface ComputeParts {
+  input: RankInput;
+  deps: RankDependencies;
+  bound: (stageMs: number) => CallBound;
+  timings: RankResult['timings'];
+  timed: Timed;
+  assignment: Assignment | undefined;
+  models: VariantModels;
+  blend: Blend;
+  /** False for a background refresh: its slate is built (for later servings) but not logged, and no shadow runs. */
+  serve: boolean;
+}
+
+/** One Rank computed: every stage, the slate logged, a shadow started when the experiment samples one. */
+async function compute({ input, deps, bound, timings, timed, assignment, models, blend, serve }: ComputeParts) {
+  const { settings } = deps;
   // Stage 1: who is this user?
   const user = await timed('user_context', () => callSource(() => deps.downstreams.userContext(input.userId, bound(settings.stageBudgetMs.userContext))));
   const who = userStage(input, user);
@@ -160,9 +210,9 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     const slate = (variant: string, shadow: boolean, page: ScoredCandidate[], scored: ScoredCandidate[], slateModels: common.ModelVersion[]) =>
       slateOf({ requestId, slateId: shadow ? `${requestId}:shadow` : requestId, input, experiment: assignment?.experiment ?? '', variant, shadow, page, scored, models: slateModels, keep: deps.slateLog!.candidates });
     servedSlate = slate(assignment?.variant ?? '', false, merged.page, merged.scored, usedModels);
-    deps.slateLog.log.offer(servedSlate);
+    if (serve) deps.slateLog.log.offer(servedSlate);
     const shadow = assignment?.shadow;
-    if (shadow && shadow.sample > 0 && Math.random() < shadow.sample) {
+    if (serve && shadow && shadow.sample > 0 && Math.random() < shadow.sample) {
       // After the answer has gone, in a trace of its own (aisle.rank.shadow), never the caller's.
       const attributes = { [ATTR.EXPERIMENT]: assignment!.experiment, [ATTR.EXPERIMENT_VARIANT]: shadow.name };
       const base = { input, who, models, gathered, blend, experiment: assignment!.experiment };
@@ -191,18 +241,15 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     variant: assignment?.variant ?? '',
     answerAgeMs: 0,
   };
-  if (cache) {
-    // Only a known user's answer has a version to check; a degraded one is held briefly (see AnswerCache).
-    const version = who.known ? (who.context?.version ?? '') : '';
-    const whole = outcomes.every(([, outcome]) => outcome.state === 'OK' || outcome.state === 'SKIPPED');
-    if (version !== '') cache.set(cacheKey, { userVersion: version, basis, computedAtMs: Date.now(), answer: { result, slate: servedSlate } }, whole);
-    else cache.delete(cacheKey);
-    answerLookups.add(1, { [ATTR.CACHE_NAME]: 'answers', [ATTR.CACHE_HIT]: false });
-  }
-  return result;
+  return {
+    result,
+    slate: servedSlate,
+    version: who.known ? (who.context?.version ?? '') : '',
+    whole: outcomes.every(([, outcome]) => outcome.state === 'OK' || outcome.state === 'SKIPPED'),
+  };
 }
 
-/** The held answer again, for a user whose data has not changed since it was computed. */
+/** A held answer again (the user's data unchanged since), or the one a concurrent identical request computed. */
 function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, featureAgeMs: number, timings: RankResult['timings'], deps: RankDependencies): RankResult {
   const { result, slate } = held.answer;
   const answerAgeMs = Math.max(1, Date.now() - held.computedAtMs);
@@ -214,9 +261,9 @@ function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, featureAgeMs:
   answerLookups.add(1, { [ATTR.CACHE_NAME]: 'answers', [ATTR.CACHE_HIT]: true });
   annotateActiveSpan({
     [ATTR.USER_HASH]: hashUserId(input.userId),
-    [ATTR.USER_KNOWN]: true,
+    [ATTR.USER_KNOWN]: !result.coldStart,
     [ATTR.RANK_K]: input.k,
-    [ATTR.RANK_COLD_START]: false,
+    [ATTR.RANK_COLD_START]: result.coldStart,
     [PER.cacheHits('answers')]: 1,
     ...Object.fromEntries(result.models.map((model) => [PER.modelVersion(model.model), model.version])),
   });

@@ -9,6 +9,9 @@ import type { CallBound, Downstreams } from '../adapters/downstream';
 export interface UserData {
   version: string;
   affinityFails?: boolean;
+  /** The user read fails (UNAVAILABLE), or answers that the user is unknown. */
+  contextFails?: boolean;
+  unknown?: boolean;
   /** Every user read, in order: 'context', or 'versions:<ids>' for a batch of version checks. */
   reads?: string[];
 }
@@ -27,6 +30,8 @@ export function downstreams(calls: string[], asked: string[][] = [], user: UserD
     },
     userContext: async () => {
       user.reads?.push('context');
+      if (user.contextFails) throw unavailable();
+      if (user.unknown) return features.GetUserContextResponse.fromPartial({ known: false });
       return features.GetUserContextResponse.fromPartial({
         known: true,
         profile: { userId: 'u1', country: 'United Kingdom', firstSeenUnixMs: 1, lastSeenUnixMs: Date.UTC(2011, 10, 1), invoiceCount: 3, totalQuantity: 10, monetary: 30, distinctProducts: 2 },
