@@ -11,18 +11,12 @@ import { callSource, skipped, toSourceStatus, type SourceOutcome } from '../adap
 import { breakdown, CANDIDATE_SOURCES, selectTopK, total, type BlendWeights, type CandidateSignals, type ScoredCandidate } from '@aisle/ranking';
 import { assign, type Assignment, type Experiment, type ShadowVariant, type VariantModels } from '../experiments/experiments';
 import type { SlateLog } from '../adapters/slate-log';
-import { AnswerCache, type HeldAnswer } from '../adapters/answer-cache';
+import { AnswerCache, type AnswerKeyInput, type HeldAnswer } from '../adapters/answer-cache';
 import type { VersionChecks } from '../adapters/version-checks';
 import { buildPool, seedsFrom } from './candidates';
 
-export interface RankInput {
-  userId: string;
-  k: number;
-  country: string;
-  timeUnixMs: number;
-  exclude: ReadonlySet<string>;
-  excludePurchased: boolean;
-  explain: boolean;
+/** A validated Rank request: what an answer depends on besides the user's data, and whether to reuse one. */
+export interface RankInput extends AnswerKeyInput {
   /** Compute the answer even when a reusable one is held. */
   fresh: boolean;
 }
