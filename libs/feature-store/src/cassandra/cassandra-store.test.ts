@@ -39,6 +39,30 @@ describeCassandra('Cassandra store', (target) => {
     return store;
   });
 
+  describe('versions of users written before versions were kept', () => {
+    it('gives such a user a version at the first read, which any later write replaces', async () => {
+      const keyspace = `${base}_backfill`;
+      keyspaces.add(keyspace);
+      const store = new CassandraStore(config(target.contactPoints, target.localDataCenter, keyspace));
+      try {
+        await store.ingest([line({ lineId: 'bf:1', invoiceNo: 'bf-1', productId: 'P1', userId: 'old-user' })]);
+        // As a keyspace from before migration 3 has it: rows, no version (and no tombstone: truncated).
+        await admin.execute(`TRUNCATE ${keyspace}.user_versions`);
+        expect(await store.userVersions(['old-user'])).toEqual(new Map());
+        const first = await store.getUserContext('old-user', 10);
+        expect(first.version).toMatch(/^[0-9a-f]{16}$/);
+        expect((await store.userVersions(['old-user'])).get('old-user')).toEqual({ version: first.version, lastWriteUnixMs: first.lastWriteUnixMs });
+        expect((await store.getUserContext('old-user', 10)).version).toBe(first.version);
+        await store.ingest([line({ lineId: 'bf:2', invoiceNo: 'bf-2', productId: 'P2', userId: 'old-user' })]);
+        const after = await store.getUserContext('old-user', 10);
+        expect(after.version).not.toBe(first.version);
+        expect((await store.userVersions(['old-user'])).get('old-user')?.version).toBe(after.version);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   describe('migrations', () => {
     it('apply once and re-run as a no-op', async () => {
       const keyspace = `${base}_migrations`;

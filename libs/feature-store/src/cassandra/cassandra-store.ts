@@ -80,7 +80,9 @@ export class CassandraStore implements FeatureStore {
       const client = await this.connection.client();
       // The version first: rows read after it are at least as new as what it labels.
       const version = await this.readVersion(client, userId);
-      return deriveUserContext(userId, await this.purchases(client, userId), recentLimit, version?.version ?? '');
+      const rows = await this.purchases(client, userId);
+      const label = version?.version ?? (rows.length > 0 ? await this.backfillVersion(client, userId, rows) : '');
+      return deriveUserContext(userId, rows, recentLimit, label);
     });
   }
 
@@ -290,6 +292,19 @@ export class CassandraStore implements FeatureStore {
       }),
     );
     return found;
+  }
+
+  /**
+   * A version for a user written before versions were kept (migration 3 adds none), at their first
+   * read. It is written with the write time of the newest row read, so any later write (an ingest's
+   * version, an erasure's delete) wins over it; when one did, the version returned here is not the
+   * stored one and the caller's copy is simply never taken for current.
+   */
+  private async backfillVersion(client: Client, userId: string, rows: readonly UserPurchaseRow[]): Promise<string> {
+    const version = newUserVersion();
+    const lastWrite = rows.reduce((latest, row) => Math.max(latest, row.writtenUnixMs), 0);
+    await client.execute(this.q.insertUserVersionAt, [userId, version, long(lastWrite), long(lastWrite * 1000)], { prepare: true, executionProfile: WRITE_PROFILE });
+    return version;
   }
 
   private async readVersion(client: Client, userId: string): Promise<UserVersion | undefined> {

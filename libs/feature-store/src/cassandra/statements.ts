@@ -11,6 +11,7 @@ export function cql(keyspace: string, logTtlSeconds: number) {
     selectUserVersion: `SELECT version, last_write_ms FROM ${keyspace}.user_versions WHERE user_id = ?`,
     selectUserVersions: `SELECT user_id, version, last_write_ms FROM ${keyspace}.user_versions WHERE user_id IN ?`,
     insertUserVersion: `INSERT INTO ${keyspace}.user_versions (user_id, version, last_write_ms) VALUES (?, ?, ?)`,
+    insertUserVersionAt: `INSERT INTO ${keyspace}.user_versions (user_id, version, last_write_ms) VALUES (?, ?, ?) USING TIMESTAMP ?`,
     deleteUserVersion: `DELETE FROM ${keyspace}.user_versions WHERE user_id = ?`,
     insertProductLine: `INSERT INTO ${keyspace}.product_lines (product_id, invoice_no, line_id, time_ms, quantity, unit_price, description, customer_id, country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     selectProductLines: `SELECT invoice_no, line_id, time_ms, quantity, unit_price, description, customer_id, country FROM ${keyspace}.product_lines WHERE product_id = ?`,
