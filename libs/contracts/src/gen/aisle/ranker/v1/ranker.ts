@@ -101,7 +101,8 @@ export interface RankedItem {
 export interface StageTiming {
   /**
    * Stage name: "user_context", "candidates", "scores", "merge"; "user_version" when a held answer was
-   * checked (and reused, see `answer_age_ms`).
+   * checked (reused when still current, see `answer_age_ms`); "shared" when the call waited for a
+   * concurrent identical request's computation.
    */
   stage: string;
   /** Wall time of the stage in milliseconds. */
