@@ -120,8 +120,4 @@ export class AnswerCache<T> {
   delete(key: string): void {
     this.entries.delete(key);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

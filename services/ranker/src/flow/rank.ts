@@ -97,7 +97,7 @@ const featureAge = meter.createHistogram('aisle.rank.feature_age', {
 export async function rank(input: RankInput, call: { deadline: number; signal: AbortSignal }, deps: RankDependencies): Promise<RankResult> {
   const { settings } = deps;
   const deadline = Math.min(call.deadline, Date.now() + settings.budgetMs);
-  const bound = (stageMs: number): CallBound => ({ deadline: Math.min(deadline - settings.mergeReserveMs, Date.now() + stageMs), signal: call.signal });
+  const bound = stageBounds(deadline, settings, call.signal);
   const timings: RankResult['timings'] = [];
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -154,9 +154,13 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
 function background(parts: ComputeParts): ComputeParts {
   const { settings } = parts.deps;
   const deadline = Date.now() + settings.budgetMs;
-  const signal = new AbortController().signal;
   const timed: Timed = (_stage, work) => work();
-  return { ...parts, bound: (stageMs) => ({ deadline: Math.min(deadline - settings.mergeReserveMs, Date.now() + stageMs), signal }), timings: [], timed, serve: false };
+  return { ...parts, bound: stageBounds(deadline, settings, new AbortController().signal), timings: [], timed, serve: false };
+}
+
+/** A stage's bound: its own budget from now, within the call's deadline less the merge reserve. */
+function stageBounds(deadline: number, settings: RankSettings, signal: AbortSignal): (stageMs: number) => CallBound {
+  return (stageMs) => ({ deadline: Math.min(deadline - settings.mergeReserveMs, Date.now() + stageMs), signal });
 }
 
 interface ComputeParts {
