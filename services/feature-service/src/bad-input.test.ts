@@ -135,6 +135,10 @@ function cases(): BadInputCase[] {
     append({ slates: [slate({ candidates: [{ ...candidate, score: Number.POSITIVE_INFINITY }] })] }, 'an infinite score', INVALID, 'slates[0].candidates[0].score'),
     append({ slates: [slate({ served: Array.from({ length: 101 }, (_, i) => `P${i}`) })] }, '101 served ids', INVALID, 'slates[0].served'),
     append({ slates: [slate({ k: 0 })] }, 'k of 0', INVALID, 'slates[0].k'),
+    append({ slates: [slate({ servings: 40, lastServedUnixMs: 1_764_000_009_000, repeatOf: 'slate-0' })] }, 'a row of 40 later servings', status.OK),
+    append({ slates: [slate({ servings: 2, lastServedUnixMs: 1 })] }, 'a last serving before the first', INVALID, 'slates[0].last_served_unix_ms'),
+    append({ slates: [slate({ repeatOf: 'x'.repeat(65) })] }, 'a 65-character repeat_of', INVALID, 'slates[0].repeat_of'),
+    append({ slates: [slate({ shadow: true, repeatOf: 'slate-0' })] }, 'later servings of a shadow slate', INVALID, 'slates[0].repeat_of'),
   ];
 }
 

@@ -52,6 +52,8 @@ export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
       AISLE_SLATE_LOG_INTERVAL: duration(250, { min: 10, max: 60_000 }),
       /** Best candidates kept per logged slate, with their per-source signals. */
       AISLE_SLATE_LOG_CANDIDATES: integer(20, { min: 0, max: 500 }),
+      /** Later servings of a held answer's page are counted this long, then logged as one row. */
+      AISLE_SLATE_LOG_REPEAT_WINDOW: duration(10_000, { min: 10, max: 3_600_000 }),
       /** Budget of one shadow scoring, which runs after the answer has gone. */
       AISLE_SHADOW_BUDGET: duration(250, { min: 10, max: 60_000 }),
       /** Shadow scorings running at once at most; a sampled request beyond it skips its shadow. */

@@ -44,7 +44,7 @@ runMain(logger, async () => {
   const slateLog = config.AISLE_SLATE_LOG
     ? new SlateLog(
         (batch, deadline) => downstreams.appendSlates(batch, deadline),
-        { capacity: config.AISLE_SLATE_LOG_QUEUE, batchSize: config.AISLE_SLATE_LOG_BATCH, flushIntervalMs: config.AISLE_SLATE_LOG_INTERVAL, callTimeoutMs: 5_000 },
+        { capacity: config.AISLE_SLATE_LOG_QUEUE, batchSize: config.AISLE_SLATE_LOG_BATCH, flushIntervalMs: config.AISLE_SLATE_LOG_INTERVAL, callTimeoutMs: 5_000, repeatWindowMs: config.AISLE_SLATE_LOG_REPEAT_WINDOW },
         logger,
       )
     : undefined;

@@ -144,7 +144,7 @@ describe('ingest → pipeline → promotion → the next Rank uses the new versi
     expect(third.record.replay).toMatchObject({ slates: last });
     expect(third.record.replay!.scored).toBeGreaterThan(0);
     expect(third.record.replay!.groups.map((group) => [group.experiment, group.variant, group.shadow])).toEqual([['', '', false]]);
-    expect(readFileSync(join(third.runDir, 'report.md'), 'utf8')).toMatch(/## Replay of logged slates[\s\S]*### Experiment \(none: production\)\n\n\| variant .*\n.*\n\| \(production\) \| no \| \d+ \| 1 \| \d+ \| [\d.]+ \[/);
+    expect(readFileSync(join(third.runDir, 'report.md'), 'utf8')).toMatch(/## Replay of logged slates[\s\S]*### Experiment \(none: production\)\n\n\| variant .*\n.*\n\| \(production\) \| no \| \d+ \| \d+ \| 1 \| \d+ \| [\d.]+ \[/);
 
     const started = performance.now();
     const fourth = await pipeline(BETTER);

@@ -36,7 +36,7 @@ describe('the run report', () => {
     const withSlates = markdownReport(record(replay(ALL, PurchaseIndex.of(lines), { ...DEFAULT_REPLAY_OPTIONS, ...window })));
     expect(withSlates).toContain('## Replay of logged slates');
     expect(withSlates).toContain('### Experiment exp');
-    expect(withSlates).toMatch(/\| control \| no \| 4 \| 3 \| 1 \| 0\.7500 \[/);
+    expect(withSlates).toMatch(/\| control \| no \| 4 \| 4 \| 3 \| 1 \| 0\.7500 \[/);
     expect(withSlates.indexOf('## Replay of logged slates')).toBeLessThan(withSlates.indexOf('## Versions and lineage'));
     const html = htmlReport(record(replay(ALL, PurchaseIndex.of(lines), { ...DEFAULT_REPLAY_OPTIONS, ...window })), []);
     expect(html).toContain('<h3>Experiment exp</h3>');

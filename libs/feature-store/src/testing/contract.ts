@@ -291,7 +291,8 @@ export function storeContractSuite(name: string, open: OpenStore): void {
           slate({ slateId: id('a'), requestId: id('r1'), userHash: 'h1', servedUnixMs: base + 1000, served: ['P1', 'P2'] }),
           slate({ slateId: id('b'), requestId: id('r2'), userHash: 'h2', servedUnixMs: base + DAY + 5, variant: 'treatment' }),
           slate({ slateId: id('c'), requestId: id('r2'), userHash: 'h2', servedUnixMs: base + DAY + 5, variant: 'shadow', shadow: true }),
-          slate({ slateId: id('d'), requestId: id('r3'), userHash: 'h1', servedUnixMs: base + 2 * DAY + 7 }),
+          // Later servings of slate a's page, logged as one row.
+          slate({ slateId: id('d'), requestId: id('d'), userHash: 'h1', servedUnixMs: base + 2 * DAY + 7, served: ['P1', 'P2'], servings: 40, lastServedUnixMs: base + 2 * DAY + 9_000, repeatOf: id('a') }),
         ];
         expect(await store.appendSlates(slates.slice(0, 3), 3600)).toEqual({ stored: 3, duplicates: 0 });
         // A retried batch (with one new slate) stores only the new one.
@@ -301,6 +302,7 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         expect(all.map((s) => s.servedUnixMs)).toEqual([...all.map((s) => s.servedUnixMs)].sort((a, b) => a - b));
         expect(all.find((s) => s.slateId === id('a'))).toMatchObject(slates[0]!);
         expect(all.find((s) => s.slateId === id('c'))).toMatchObject({ shadow: true, variant: 'shadow', requestId: id('r2') });
+        expect(all.find((s) => s.slateId === id('d'))).toMatchObject({ servings: 40, lastServedUnixMs: base + 2 * DAY + 9_000, repeatOf: id('a') });
         // The window is half-open on served time.
         expect((await collect(store, base + DAY + 5, base + 2 * DAY + 7)).map((s) => s.slateId).sort()).toEqual([id('b'), id('c')]);
         expect(await collect(store, base - DAY, base)).toEqual([]);

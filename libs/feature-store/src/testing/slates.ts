@@ -13,6 +13,9 @@ export function slate(fields: Partial<Slate> & Pick<Slate, 'slateId' | 'servedUn
     candidates: [{ productId: 'P1', score: 0.5, copurchase: 0.1, affinity: 0.2, popularity: 0.3, repeat: 0, context: 0.05, sources: ['popular'] }],
     served: ['P1'],
     k: 10,
+    servings: 1,
+    lastServedUnixMs: 0,
+    repeatOf: '',
     ...fields,
   };
 }

@@ -1,6 +1,6 @@
 // aisle.features.v1.SlateLogService: the ranker's served (and shadow) slates, kept for replay
 // evaluation and training until they expire. A batch is checked whole before anything is stored.
-import { requireFinite, requireId, requireIds, requireIntInRange, requireMaxItems, requireText, type AsyncService } from '@aisle/grpc-kit';
+import { InvalidArgumentError, requireFinite, requireId, requireIds, requireIntInRange, requireMaxItems, requireText, type AsyncService } from '@aisle/grpc-kit';
 import type { slates } from '@aisle/contracts';
 import type { FeatureStore } from '@aisle/feature-store';
 import { meter } from '@aisle/telemetry';
@@ -31,6 +31,12 @@ function validateSlate(slate: slates.Slate, index: number): void {
   requireText(slate.context?.country ?? '', `${at}.context.country`, 64);
   requireFinite(slate.context?.timeUnixMs ?? 0, `${at}.context.time_unix_ms`, { min: 0 });
   requireFinite(slate.servedUnixMs, `${at}.served_unix_ms`, { min: 1 });
+  // A row of later servings of one page: its last serving is not before its first.
+  if (slate.lastServedUnixMs !== 0) requireFinite(slate.lastServedUnixMs, `${at}.last_served_unix_ms`, { min: slate.servedUnixMs });
+  if (slate.repeatOf !== '') {
+    requireId(slate.repeatOf, `${at}.repeat_of`);
+    if (slate.shadow) throw new InvalidArgumentError(`${at}.repeat_of`, 'is set on a shadow slate, which nobody was served');
+  }
   requireText(slate.experiment, `${at}.experiment`, 64);
   requireText(slate.variant, `${at}.variant`, 64);
   requireMaxItems(slate.models, `${at}.models`, 10);

@@ -3,6 +3,10 @@
 // the store is slow or away, new slates are dropped and counted, and a Rank never waits or fails
 // because of logging. A batch that failed for a transient reason goes back to the queue (AppendSlates
 // is idempotent by slate id, so a batch that landed before its answer was lost is stored once).
+// A held answer served again (the user's data unchanged) is not a new row each time: its servings are
+// counted, and after `repeatWindowMs` they go out as one row with the page, the count and the first and
+// last serving times, so reuse at thousands of calls a second costs the store a row per page and window.
+import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import type { slates } from '@aisle/contracts';
 import { isServiceError } from '@aisle/grpc-kit';
@@ -17,6 +21,8 @@ export interface SlateLogSettings {
   flushIntervalMs: number;
   /** Deadline of one AppendSlates call. */
   callTimeoutMs: number;
+  /** Later servings of one page are counted this long, then logged as one row. */
+  repeatWindowMs: number;
 }
 
 export type AppendSlates = (batch: slates.Slate[], deadline: number) => Promise<unknown>;
@@ -26,20 +32,33 @@ const logged = meter.createCounter('aisle.slates.logged', { description: 'Slates
 const dropped = meter.createCounter('aisle.slates.dropped', { description: 'Slates the ranker dropped instead of logging, by reason' });
 const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.CANCELLED]);
 
+/** Later servings of one logged page, counted until they are logged as one row. */
+interface Repeats {
+  slate: slates.Slate;
+  servings: number;
+  firstMs: number;
+  lastMs: number;
+}
+
 export class SlateLog {
   private queue: slates.Slate[] = [];
+  /** By the slate id that first served the page; insertion order is the order of first servings. */
+  private repeats = new Map<string, Repeats>();
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Totals since start, for tests and the stop log line. */
-  readonly counts = { logged: 0, dropped: { queue_full: 0, rejected: 0, stopped: 0 } as Record<DropReason, number> };
+  readonly counts = { logged: 0, repeats: 0, dropped: { queue_full: 0, rejected: 0, stopped: 0 } as Record<DropReason, number> };
 
   constructor(
     private readonly append: AppendSlates,
     private readonly settings: SlateLogSettings,
     private readonly logger: Logger,
   ) {
-    this.timer = setInterval(() => void this.flush(), settings.flushIntervalMs);
+    this.timer = setInterval(() => {
+      this.releaseRepeats(Date.now() - settings.repeatWindowMs);
+      void this.flush();
+    }, settings.flushIntervalMs);
     this.timer.unref();
   }
 
@@ -55,8 +74,24 @@ export class SlateLog {
     return true;
   }
 
+  /**
+   * Counts one more serving of `slate`, a page logged before (served again from a held answer); never
+   * blocks. Pages counted at once are bounded by the capacity; a serving beyond it is dropped.
+   */
+  repeat(slate: slates.Slate, atMs = Date.now()): void {
+    const counted = this.repeats.get(slate.slateId);
+    if (counted) {
+      counted.servings++;
+      counted.lastMs = Math.max(counted.lastMs, atMs);
+      return;
+    }
+    if (this.stopped || this.repeats.size >= this.settings.capacity) return this.drop(this.stopped ? 'stopped' : 'queue_full', 1);
+    this.repeats.set(slate.slateId, { slate, servings: 1, firstMs: atMs, lastMs: atMs });
+  }
+
+  /** Rows queued to send, and pages whose later servings are being counted. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.repeats.size;
   }
 
   /** Sends what is queued, one batch at a time; a call in flight is joined, not doubled. */
@@ -65,14 +100,31 @@ export class SlateLog {
     return this.sending;
   }
 
-  /** Stops taking slates and sends what is queued, for at most `graceMs`; the rest is dropped. */
+  /** Stops taking slates and sends what is queued and counted, for at most `graceMs`; the rest is dropped. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.releaseRepeats(Number.POSITIVE_INFINITY);
     await Promise.race([this.flush(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     if (this.queue.length > 0) {
       this.drop('stopped', this.queue.length);
       this.queue = [];
+    }
+  }
+
+  /** Queues one row for each page whose counting began at or before `cutoffMs`. */
+  releaseRepeats(cutoffMs: number): void {
+    for (const [slateId, counted] of this.repeats) {
+      if (counted.firstMs > cutoffMs) break;
+      this.repeats.delete(slateId);
+      const id = randomUUID();
+      const row = { ...counted.slate, slateId: id, requestId: id, servedUnixMs: counted.firstMs, lastServedUnixMs: counted.lastMs, servings: counted.servings, repeatOf: slateId };
+      if (this.queue.length >= this.settings.capacity) {
+        this.drop('queue_full', 1);
+        continue;
+      }
+      this.queue.push(row);
+      this.counts.repeats += counted.servings;
     }
   }
 

@@ -50,7 +50,7 @@ export interface RankDependencies {
   /** The experiments in force (none when absent). */
   experiments?: () => readonly Experiment[];
   /** Where served and shadow slates go, keeping the best `candidates` of each (no logging when absent). */
-  slateLog?: { log: Pick<SlateLog, 'offer'>; candidates: number };
+  slateLog?: { log: Pick<SlateLog, 'offer' | 'repeat'>; candidates: number };
   /** Answers reused while the user's data has not changed, and the checks that it has not (none when absent). */
   answers?: { cache: AnswerCache<ReusableAnswer>; versions: VersionChecks };
   settings: RankSettings;
@@ -251,11 +251,8 @@ async function compute({ input, deps, bound, timings, timed, assignment, models,
 function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, featureAgeMs: number, timings: RankResult['timings'], deps: RankDependencies): RankResult {
   const { result, slate } = held.answer;
   const answerAgeMs = Math.max(1, Date.now() - held.computedAtMs);
-  if (deps.slateLog && slate) {
-    // Served again, so logged again: a new request, the same slate.
-    const requestId = randomUUID();
-    deps.slateLog.log.offer({ ...slate, slateId: requestId, requestId, servedUnixMs: Date.now() });
-  }
+  // Served again, so counted: the log gets one row for this page's servings in a window.
+  if (deps.slateLog && slate) deps.slateLog.log.repeat(slate);
   answerLookups.add(1, { [ATTR.CACHE_NAME]: 'answers', [ATTR.CACHE_HIT]: true });
   annotateActiveSpan({
     [ATTR.USER_HASH]: hashUserId(input.userId),
@@ -501,6 +498,10 @@ function slateOf(parts: SlateParts): slates.Slate {
     })),
     served: parts.page.map((candidate) => candidate.signals.productId),
     k: parts.input.k,
+    // One serving (or, for a shadow, one page nobody saw); later servings are counted by the log.
+    servings: 1,
+    lastServedUnixMs: 0,
+    repeatOf: '',
   };
 }
 

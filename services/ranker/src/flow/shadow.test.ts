@@ -22,7 +22,7 @@ function setup(experiment: Experiment) {
     productCache: new ProductCache(1000, 60_000),
     blend: () => ({ weights: DEFAULT_BLEND, version: 'b-prod' }),
     experiments: () => [experiment],
-    slateLog: { log: { offer: (slate) => logged.push(slate) > 0 }, candidates: 5 },
+    slateLog: { log: { offer: (slate) => logged.push(slate) > 0, repeat: () => undefined }, candidates: 5 },
     settings: { budgetMs: 1000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 5, popularReuseMs: 0, maxPerFamily: 2, shadowBudgetMs: 150, shadowMaxInFlight: 4 },
   };
   const call = () => rank({ userId: 'u1', k: 10, country: 'United Kingdom', timeUnixMs: 0, exclude: new Set(), excludePurchased: false, explain: false, fresh: false }, { deadline: Date.now() + 2000, signal: new AbortController().signal }, deps);

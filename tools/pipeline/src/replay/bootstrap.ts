@@ -4,7 +4,7 @@
 // each drawn user's slates with them.
 import { seededRandom, type Random } from '@aisle/retail-data';
 
-/** One user's contribution: how many units (slates, pairs) and the sum of each metric over them. */
+/** One user's contribution: how many units (servings, pairs) and the sum of each metric over them. */
 export interface Cluster {
   count: number;
   sums: readonly number[];

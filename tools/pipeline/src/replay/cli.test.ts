@@ -33,9 +33,9 @@ describe('pipeline replay on a SQLite store', () => {
   it('prints the per-experiment tables with the known figures', async () => {
     const markdown = await replayCommand(store, WINDOW);
     expect(markdown).toContain('# Replay of logged slates (store sqlite)');
-    expect(markdown).toContain('12 read, 10 scored, 2 pending');
-    expect(markdown).toMatch(/\| control \| no \| 4 \| 3 \| 1 \| 0\.7500 \[[\d.]+, [\d.]+\] \| [\d.]+ \[/);
-    expect(markdown).toMatch(/\| treatment \| no \| 2 \| 1 \| 0 \| 1\.0000 \[1\.0000, 1\.0000\] \|/);
+    expect(markdown).toContain('12 read (servings 12), 10 scored (servings 10), 2 pending');
+    expect(markdown).toMatch(/\| control \| no \| 4 \| 4 \| 3 \| 1 \| 0\.7500 \[[\d.]+, [\d.]+\] \| [\d.]+ \[/);
+    expect(markdown).toMatch(/\| treatment \| no \| 2 \| 2 \| 1 \| 0 \| 1\.0000 \[1\.0000, 1\.0000\] \|/);
     expect(markdown).toMatch(/\| shadow-x \| control \| 2 \| 2 \| 1 \| 1 \| 0\.5000 \[[\d.]+, [\d.]+\] \| 0\.5000 \[[\d.]+, [\d.]+\] \| 0\.0000 \[/);
     expect(markdown).toContain('## Experiment other');
   });

@@ -22,7 +22,7 @@ function duration(ms: number): string {
 }
 
 function groupRow(g: GroupResult): string {
-  return `| ${name(g.variant, '(production)')} | ${g.shadow ? 'yes' : 'no'} | ${g.slates} | ${g.users} | ${g.pending} | ${formatEstimate(g.hr)} | ${formatEstimate(g.ndcg)} | ${g.coverage === undefined ? '–' : `${f4(g.coverage)} (${g.productsServed})`} |`;
+  return `| ${name(g.variant, '(production)')} | ${g.shadow ? 'yes' : 'no'} | ${g.slates} | ${g.servings} | ${g.users} | ${g.pending} | ${formatEstimate(g.hr)} | ${formatEstimate(g.ndcg)} | ${g.coverage === undefined ? '–' : `${f4(g.coverage)} (${g.productsServed})`} |`;
 }
 
 function shadowRow(s: ShadowResult): string {
@@ -34,9 +34,10 @@ export function replayMarkdown(r: ReplayResult, heading = '##'): string {
   const k = r.options.k;
   const out: string[] = [];
   out.push(
-    `Slates served in [${iso(r.options.fromUnixMs)}, ${iso(r.options.toUnixMs)})${r.options.experiment !== undefined ? `, experiment ${name(r.options.experiment, '(none)')}` : ''}: ${r.slates} read, ${r.scored} scored, ${r.pending} pending ` +
+    `Slates served in [${iso(r.options.fromUnixMs)}, ${iso(r.options.toUnixMs)})${r.options.experiment !== undefined ? `, experiment ${name(r.options.experiment, '(none)')}` : ''}: ${r.slates} read (servings ${r.servings}), ${r.scored} scored (servings ${r.scoredServings}), ${r.pending} pending ` +
       `(their ${duration(r.options.horizonMs)} horizon ends after the newest transaction, ${iso(r.transactions.lastUnixMs)}). ` +
       `A slate scores a hit when its user bought one of its first ${k} products within ${duration(r.options.horizonMs)} after the slate's as-of time (the request's context time, else the serve time); ` +
+      `HR and NDCG are means over servings (Rank answers): a slate standing for n servings of a held page counts n times, a shadow pair once; ` +
       `NDCG@${k} has binary relevance; coverage is the distinct products among the scored slates' first ${k} ÷ the ${r.transactions.catalogue} products in the transaction log. ` +
       `Intervals: 95%, bootstrap over users (${r.options.resamples} resamples, seed ${r.options.seed}).`,
     '',
@@ -48,7 +49,7 @@ export function replayMarkdown(r: ReplayResult, heading = '##'): string {
   const experiments = [...new Set([...r.groups.map((g) => g.experiment), ...r.shadows.map((s) => s.experiment)])];
   for (const experiment of experiments) {
     out.push(`${heading} Experiment ${name(experiment, '(none: production)')}`, '');
-    out.push(`| variant | shadow | slates | users | pending | HR@${k} [95% CI] | NDCG@${k} [95% CI] | coverage (products) |`, '| --- | --- | ---: | ---: | ---: | --- | --- | --- |');
+    out.push(`| variant | shadow | slates | servings | users | pending | HR@${k} [95% CI] | NDCG@${k} [95% CI] | coverage (products) |`, '| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |');
     for (const g of r.groups.filter((g) => g.experiment === experiment)) out.push(groupRow(g));
     out.push('');
     const shadows = r.shadows.filter((s) => s.experiment === experiment);

@@ -46,7 +46,8 @@ describe('replay of logged slates against later purchases', () => {
     expect(shadow.ndcg!.value).toBeCloseTo(2 / 3, 12);
 
     expect(group(result.groups, 'v')).toMatchObject({ experiment: 'other', slates: 1 });
-    expect(result).toMatchObject({ slates: 12, scored: 10, pending: 2 }); // "late" is outside the window
+    expect(result).toMatchObject({ slates: 12, scored: 10, pending: 2, servings: 12, scoredServings: 10 }); // "late" is outside the window
+    expect(control.servings).toBe(4); // one serving a row: none of the test log's slates sets `servings`
   });
 
   it('pairs each shadow slate with the served slate of its request and gives the known difference', () => {
@@ -89,8 +90,78 @@ describe('replay of logged slates against later purchases', () => {
     const markdown = replayMarkdown(result);
     expect(markdown).toContain('## Experiment exp');
     expect(markdown).toContain('## Experiment other');
-    expect(markdown).toMatch(/\| control \| no \| 4 \| 3 \| 1 \| 0\.7500 \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.]+\] \| 0\.4000 \(8\) \|/);
+    expect(markdown).toContain('12 read (servings 12), 10 scored (servings 10), 2 pending');
+    expect(markdown).toMatch(/\| control \| no \| 4 \| 4 \| 3 \| 1 \| 0\.7500 \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.]+\] \| 0\.4000 \(8\) \|/);
     expect(markdown).toMatch(/\| shadow-x \| control \| 2 \| 2 \| 1 \| 1 \| 0\.5000 \[/);
+  });
+});
+
+describe('slates standing for several servings of a held page', () => {
+  // a buys A on day 2, c buys C and d buys D on day 1; b buys nothing.
+  const purchases = PurchaseIndex.of([purchase('a', 'A', day(2)), purchase('c', 'C', day(1)), purchase('d', 'D', day(1)), purchase(null, 'Z', day(30))]);
+  const page = ['X', 'Y', 'A']; // A at rank 3: HR 1, NDCG 1/log2(4) = 0.5 when A is the only product bought
+  const others = [
+    slate({ id: 'a1', user: 'a', asOf: T0, served: page }), // the computed page: (1, 0.5)
+    slate({ id: 'b1', user: 'b', asOf: T0, served: ['A'] }), // (0, 0)
+    slate({ id: 'c1', user: 'c', asOf: T0, served: ['C'] }), // (1, 1)
+    slate({ id: 'd1', user: 'd', asOf: T0, served: ['X', 'Y', 'D'] }), // (1, 0.5)
+    slate({ id: 'd2', user: 'd', asOf: T0, served: ['B'] }), // (0, 0)
+  ];
+  // The page served again three times from day 1 (A still bought after that as-of): (1, 0.5) each.
+  const repeat = { user: 'a', asOf: day(1), served: page };
+  const expanded = [...others, ...['r1', 'r2', 'r3'].map((id, i) => slate({ ...repeat, id, servedAt: day(1) + i * 3_600_000, servings: 1 }))];
+  const aggregated = [...others, slate({ ...repeat, id: 'r', servedAt: day(1), lastServedAt: day(1) + 2 * 3_600_000, servings: 3, repeatOf: 'a1' })];
+
+  it('counts a row of n servings as n identical slates of its user: the same estimates and intervals as n rows', () => {
+    const rows = replay(expanded, purchases).groups;
+    const held = replay(aggregated, purchases).groups;
+    expect(rows).toHaveLength(1);
+    expect(held).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ slates: 8, servings: 8, users: 4, pending: 0 });
+    expect(held[0]).toMatchObject({ slates: 6, servings: 8, users: 4, pending: 0 });
+    // Servings: a 4 × (1, 0.5), b (0, 0), c (1, 1), d (1, 0.5) and (0, 0): HR 6/8, NDCG 3.5/8 (by rows it would be 4/6 and 2.5/6).
+    expect(held[0]!.hr!.value).toBe(3 / 4);
+    expect(held[0]!.ndcg!.value).toBe(7 / 16);
+    // The intervals: the bootstrap of the hand-made user clusters (ordered by user hash, as replay orders them), for the same seed.
+    const clusters = [
+      { user: 'a', count: 4, sums: [4, 2] },
+      { user: 'b', count: 1, sums: [0, 0] },
+      { user: 'c', count: 1, sums: [1, 1] },
+      { user: 'd', count: 2, sums: [1, 0.5] },
+    ].sort((x, y) => (hashUserId(x.user) < hashUserId(y.user) ? -1 : 1));
+    const [hr, ndcg] = clusterBootstrap(clusters, 2, { resamples: DEFAULT_REPLAY_OPTIONS.resamples, seed: DEFAULT_REPLAY_OPTIONS.seed }).estimates;
+    expect(held[0]!.hr).toEqual(hr);
+    expect(held[0]!.ndcg).toEqual(ndcg);
+    expect(hr!.high - hr!.low).toBeGreaterThan(0);
+    expect(rows[0]!.hr).toEqual(held[0]!.hr);
+    expect(rows[0]!.ndcg).toEqual(held[0]!.ndcg);
+    expect({ ...rows[0], slates: 0 }).toEqual({ ...held[0], slates: 0 });
+    expect(replay(aggregated, purchases)).toMatchObject({ slates: 6, scored: 6, pending: 0, servings: 8, scoredServings: 8 });
+  });
+
+  it('reads servings 0 as 1', () => {
+    const zero = expanded.map((s) => ({ ...s, servings: 0 }));
+    expect(replay(zero, purchases)).toEqual(replay(expanded, purchases));
+    expect(replay(zero, purchases)).toMatchObject({ slates: 8, servings: 8, groups: [{ slates: 8, servings: 8 }] });
+  });
+
+  it('leaves the shadow pairs alone: a repeat row of a served page is its own request, weighted in its group only', () => {
+    const all = replay(ALL, PurchaseIndex.of(lines), WINDOW);
+    // Four more servings of s1's page (u1 bought A on day 1 and B on day 2, both after the repeat's as-of): HR 1, NDCG n1 each.
+    const s1r = slate({ id: 's1-r', user: 'u1', asOf: T0 + 3_600_000, served: ['X', 'A', 'Y', 'B'], servings: 4, lastServedAt: T0 + 5 * 3_600_000, repeatOf: 's1' });
+    const withRepeat = replay([s1r, ...ALL], PurchaseIndex.of(lines), WINDOW);
+    expect(withRepeat.shadows).toEqual(all.shadows);
+    expect(withRepeat.shadows[0]).toMatchObject({ pairs: 2, pending: 1, unpaired: 1 });
+    expect(withRepeat).toMatchObject({ slates: 13, scored: 11, pending: 2, servings: 16, scoredServings: 14 });
+    const control = group(withRepeat.groups, 'control');
+    expect(control).toMatchObject({ slates: 5, servings: 8, users: 3, pending: 1 });
+    const n1 = dcg([1, 3]) / dcg([0, 1]);
+    expect(control.hr!.value).toBe(7 / 8);
+    expect(control.ndcg!.value).toBeCloseTo((5 * n1 + 0 + 0.5 + 1) / 8, 12);
+    expect(group(withRepeat.groups, 'treatment')).toEqual(group(all.groups, 'treatment'));
+    const markdown = replayMarkdown(withRepeat);
+    expect(markdown).toContain('13 read (servings 16), 11 scored (servings 14), 2 pending');
+    expect(markdown).toMatch(/\| control \| no \| 5 \| 8 \| 3 \| 1 \| 0\.8750 \[/);
   });
 });
 

@@ -3,6 +3,13 @@
 // as OR-temporal-v1 scores a page (retail-data's userMetrics: HR and NDCG at k, binary relevance).
 // Results per (experiment, variant), shadow variants apart, with user-clustered bootstrap intervals;
 // shadow slates are paired with the served slate of the same request for the paired difference.
+// A group's HR and NDCG are means over servings (Rank answers): a row standing for n servings of a held
+// page (`servings`, 0 read as 1) counts as n identical slates of its user, in the means and in the
+// bootstrap alike; a shadow pair weighs 1 (a shadow pairs with a computed page, never a repeat).
+// A repeat row is scored from its first serving's as-of time, which is exact for all its servings: the
+// ranker reuses a page only while the user's data version is unchanged, so no purchase of that user was
+// ingested between the first and the last serving the row stands for (the horizon, though, is counted
+// from the first serving for all of them).
 import { DAY_MS, userMetrics } from '@aisle/retail-data';
 import type { Slate } from '@aisle/feature-store';
 import { clusterBootstrap, type Cluster, type Estimate } from './bootstrap';
@@ -40,10 +47,13 @@ export interface GroupResult {
   experiment: string;
   variant: string;
   shadow: boolean;
-  /** Scored slates (pending ones excluded). */
+  /** Scored slates (pending ones excluded): rows of the log. */
   slates: number;
+  /** Servings the scored slates stand for (Σ servings, 0 read as 1): the units HR and NDCG are means over. */
+  servings: number;
   /** Distinct users among the scored slates. */
   users: number;
+  /** Slates (rows) whose horizon has not ended. */
   pending: number;
   hr: Estimate | undefined;
   ndcg: Estimate | undefined;
@@ -75,16 +85,23 @@ export interface ReplayResult {
   options: { horizonMs: number; k: number; resamples: number; seed: number; experiment?: string; fromUnixMs?: number; toUnixMs?: number };
   /** Newest transaction time (horizons must end by it) and catalogue size. */
   transactions: { lines: number; lastUnixMs: number; catalogue: number };
-  /** Slates considered (after the window and experiment filters, duplicates by id dropped). */
+  /** Slates considered (after the window and experiment filters, duplicates by id dropped): rows of the log. */
   slates: number;
+  /** Of them, scored (horizon over) and pending. */
   scored: number;
   pending: number;
+  /** Servings the slates considered stand for (Σ servings, 0 read as 1), and those of the scored ones. */
+  servings: number;
+  scoredServings: number;
   groups: GroupResult[];
   shadows: ShadowResult[];
 }
 
 /** The time the slate's ranking was for: its context's "now", or when it was served. */
 export const asOfOf = (slate: Slate): number => (slate.context?.timeUnixMs ? slate.context.timeUnixMs : slate.servedUnixMs);
+
+/** How many servings (Rank answers) the row stands for: a computed page 1, a row of later servings of a held page its count; 0 (old rows) is 1. */
+export const servingsOf = (slate: Slate): number => (slate.servings > 0 ? slate.servings : 1);
 
 export function scoreSlate(slate: Slate, purchases: PurchaseIndex, options: Pick<ReplayOptions, 'horizonMs' | 'k'>): SlateOutcome {
   const asOfUnixMs = asOfOf(slate);
@@ -96,15 +113,16 @@ export function scoreSlate(slate: Slate, purchases: PurchaseIndex, options: Pick
   return { slate, asOfUnixMs, pending: false, hr: metrics.hr, ndcg: metrics.ndcg, bought: truth.size };
 }
 
-/** Per-user clusters of per-unit metric vectors. */
-function clustersOf<T>(units: readonly T[], user: (unit: T) => string, values: (unit: T) => number[]): Cluster[] {
+/** Per-user clusters of per-unit metric vectors; an item of weight n counts as n identical units. */
+function clustersOf<T>(items: readonly T[], user: (item: T) => string, values: (item: T) => number[], weight: (item: T) => number): Cluster[] {
   const byUser = new Map<string, { count: number; sums: number[] }>();
-  for (const unit of units) {
-    const vector = values(unit);
-    let cluster = byUser.get(user(unit));
-    if (!cluster) byUser.set(user(unit), (cluster = { count: 0, sums: vector.map(() => 0) }));
-    cluster.count++;
-    vector.forEach((value, m) => (cluster.sums[m]! += value));
+  for (const item of items) {
+    const vector = values(item);
+    const n = weight(item);
+    let cluster = byUser.get(user(item));
+    if (!cluster) byUser.set(user(item), (cluster = { count: 0, sums: vector.map(() => 0) }));
+    cluster.count += n;
+    vector.forEach((value, m) => (cluster.sums[m]! += n * value));
   }
   // A stable order (by user hash) so a seed gives the same intervals whatever order slates came in.
   return [...byUser.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, cluster]) => cluster);
@@ -145,7 +163,7 @@ export function replay(input: Iterable<Slate>, purchases: PurchaseIndex, options
   const groupResults: GroupResult[] = [...groups.entries()].map(([key, list]) => {
     const [experiment, variant, shadow] = JSON.parse(key) as [string, string, boolean];
     const scored = list.filter((o) => !o.pending);
-    const clusters = clustersOf(scored, (o) => o.slate.userHash, (o) => [o.hr, o.ndcg]);
+    const clusters = clustersOf(scored, (o) => o.slate.userHash, (o) => [o.hr, o.ndcg], (o) => servingsOf(o.slate));
     const products = new Set<string>();
     for (const o of scored) for (const id of o.slate.served.slice(0, options.k)) products.add(id);
     const [hr, ndcg] = scored.length > 0 ? clusterBootstrap(clusters, 2, bootstrap).estimates : [undefined, undefined];
@@ -154,6 +172,7 @@ export function replay(input: Iterable<Slate>, purchases: PurchaseIndex, options
       variant,
       shadow,
       slates: scored.length,
+      servings: clusters.reduce((sum, cluster) => sum + cluster.count, 0),
       users: clusters.length,
       pending: list.length - scored.length,
       hr,
@@ -187,7 +206,7 @@ export function replay(input: Iterable<Slate>, purchases: PurchaseIndex, options
   }
   const shadowResults: ShadowResult[] = [...shadowGroups.entries()].map(([key, group]) => {
     const [experiment, variant] = JSON.parse(key) as [string, string];
-    const clusters = clustersOf(group.pairs, (p) => p.shadow.slate.userHash, (p) => [p.shadow.hr, p.shadow.ndcg, p.served.hr, p.served.ndcg, p.shadow.hr - p.served.hr, p.shadow.ndcg - p.served.ndcg]);
+    const clusters = clustersOf(group.pairs, (p) => p.shadow.slate.userHash, (p) => [p.shadow.hr, p.shadow.ndcg, p.served.hr, p.served.ndcg, p.shadow.hr - p.served.hr, p.shadow.ndcg - p.served.ndcg], () => 1);
     const e: (Estimate | undefined)[] = group.pairs.length > 0 ? clusterBootstrap(clusters, 6, bootstrap).estimates : new Array(6).fill(undefined);
     return {
       experiment,
@@ -204,13 +223,17 @@ export function replay(input: Iterable<Slate>, purchases: PurchaseIndex, options
   });
   shadowResults.sort((a, b) => compare(a.experiment, b.experiment) || compare(a.variant, b.variant));
 
-  const scored = selected.filter((slate) => !outcome(slate).pending).length;
+  const scoredSlates = selected.filter((slate) => !outcome(slate).pending);
+  const scored = scoredSlates.length;
+  const sumServings = (list: readonly Slate[]) => list.reduce((sum, slate) => sum + servingsOf(slate), 0);
   return {
     options: { horizonMs: options.horizonMs, k: options.k, resamples: options.resamples, seed: options.seed, experiment: options.experiment, fromUnixMs: options.fromUnixMs, toUnixMs: options.toUnixMs },
     transactions: { lines: purchases.lines, lastUnixMs: purchases.lastUnixMs, catalogue: purchases.catalogueSize },
     slates: selected.length,
     scored,
     pending: selected.length - scored,
+    servings: sumServings(selected),
+    scoredServings: sumServings(scoredSlates),
     groups: groupResults,
     shadows: shadowResults,
   };

@@ -24,6 +24,12 @@ export interface SlateSpec {
   variant?: string;
   shadow?: boolean;
   request?: string;
+  /** Servings the row stands for (default 0: read as 1). */
+  servings?: number;
+  /** Last of those servings (default 0: the serve time). */
+  lastServedAt?: number;
+  /** The slate that first served the page, for a row of later servings. */
+  repeatOf?: string;
 }
 
 export function slate(spec: SlateSpec): Slate {
@@ -40,6 +46,9 @@ export function slate(spec: SlateSpec): Slate {
     candidates: spec.served.map((productId, i) => ({ productId, score: 1 - i / 100, popularity: 0.5, sources: ['popular'] })),
     served: spec.served,
     k: 10,
+    servings: spec.servings ?? 0,
+    lastServedUnixMs: spec.lastServedAt ?? 0,
+    repeatOf: spec.repeatOf ?? '',
   });
 }
 

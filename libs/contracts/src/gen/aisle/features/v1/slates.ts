@@ -76,6 +76,20 @@ export interface Slate {
   served: string[];
   /** Size of the page asked for. */
   k: number;
+  /**
+   * How many servings of this page the row stands for (0 is read as 1). The ranker logs a page it
+   * computed once, and the later servings of the same held page (answers reused while the user's
+   * data is unchanged) together: one row per page and interval, `served_unix_ms` the first of them,
+   * `last_served_unix_ms` the last, and `repeat_of` the slate that first served the page.
+   */
+  servings: number;
+  /**
+   * Time of the last serving the row stands for, ms since the epoch (0 = `served_unix_ms`); never
+   * before `served_unix_ms`.
+   */
+  lastServedUnixMs: number;
+  /** For a row of later servings: the `slate_id` of the slate that first served the page ("" otherwise). */
+  repeatOf: string;
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
@@ -320,6 +334,9 @@ function createBaseSlate(): Slate {
     candidates: [],
     served: [],
     k: 0,
+    servings: 0,
+    lastServedUnixMs: 0,
+    repeatOf: "",
     _unknownFields: {},
   };
 }
@@ -361,6 +378,15 @@ export const Slate: MessageFns<Slate> = {
     }
     if (message.k !== 0) {
       writer.uint32(96).int32(message.k);
+    }
+    if (message.servings !== 0) {
+      writer.uint32(104).uint32(message.servings);
+    }
+    if (message.lastServedUnixMs !== 0) {
+      writer.uint32(112).int64(message.lastServedUnixMs);
+    }
+    if (message.repeatOf !== "") {
+      writer.uint32(122).string(message.repeatOf);
     }
     if (message._unknownFields !== undefined) {
       for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
@@ -482,6 +508,30 @@ export const Slate: MessageFns<Slate> = {
             message.k = reader.int32();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.servings = reader.uint32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.lastServedUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.repeatOf = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -538,6 +588,17 @@ export const Slate: MessageFns<Slate> = {
         ? object.served.map((e: any) => globalThis.String(e))
         : [],
       k: isSet(object.k) ? globalThis.Number(object.k) : 0,
+      servings: isSet(object.servings) ? globalThis.Number(object.servings) : 0,
+      lastServedUnixMs: isSet(object.lastServedUnixMs)
+        ? globalThis.Number(object.lastServedUnixMs)
+        : isSet(object.last_served_unix_ms)
+        ? globalThis.Number(object.last_served_unix_ms)
+        : 0,
+      repeatOf: isSet(object.repeatOf)
+        ? globalThis.String(object.repeatOf)
+        : isSet(object.repeat_of)
+        ? globalThis.String(object.repeat_of)
+        : "",
     };
   },
 
@@ -579,6 +640,15 @@ export const Slate: MessageFns<Slate> = {
     if (message.k !== 0) {
       obj.k = Math.round(message.k);
     }
+    if (message.servings !== 0) {
+      obj.servings = Math.round(message.servings);
+    }
+    if (message.lastServedUnixMs !== 0) {
+      obj.lastServedUnixMs = Math.round(message.lastServedUnixMs);
+    }
+    if (message.repeatOf !== "") {
+      obj.repeatOf = message.repeatOf;
+    }
     return obj;
   },
 
@@ -601,6 +671,9 @@ export const Slate: MessageFns<Slate> = {
     message.candidates = object.candidates?.map((e) => SlateCandidate.fromPartial(e)) || [];
     message.served = object.served?.map((e) => e) || [];
     message.k = object.k ?? 0;
+    message.servings = object.servings ?? 0;
+    message.lastServedUnixMs = object.lastServedUnixMs ?? 0;
+    message.repeatOf = object.repeatOf ?? "";
     return message;
   },
 };
