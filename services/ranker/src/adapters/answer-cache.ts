@@ -9,8 +9,10 @@
 // are not recomputed together. A degraded answer (a source late or failed) lives briefly: under
 // overload that is what lets the load fall instead of every request computing another degraded
 // answer; when the user read itself failed there is no version to check, and that answer is served
-// as it is until its (brief) lifetime ends. Identical requests arriving while one is computed wait for
-// that computation instead of starting their own.
+// as it is until its (brief) lifetime ends. A degraded computation never replaces a whole answer held
+// for the same basis and user version (that answer is still right; only its refresh is put off), so a
+// busy moment cannot turn whole answers into degraded ones. Identical requests arriving while one is
+// computed wait for that computation instead of starting their own.
 import { LRUCache } from 'lru-cache';
 
 /** The parts of a request an answer depends on, besides the user's data. */
@@ -49,7 +51,7 @@ export interface Computed<T, R> {
 }
 
 export class AnswerCache<T> {
-  private readonly entries: LRUCache<string, { held: HeldAnswer<T>; refreshAtMs: number }>;
+  private readonly entries: LRUCache<string, { held: HeldAnswer<T>; whole: boolean; refreshAtMs: number }>;
   private readonly computing = new Map<string, { basis: string; done: Promise<HeldAnswer<T> | undefined> }>();
 
   constructor(
@@ -106,9 +108,19 @@ export class AnswerCache<T> {
    */
   set(key: string, held: HeldAnswer<T>, whole: boolean): void {
     const lifetime = whole ? this.settings.ttlMs : Math.min(this.settings.degradedTtlMs, this.settings.ttlMs);
+    const current = this.entries.get(key);
+    if (!whole && current?.whole && current.held.basis === held.basis && (held.userVersion === '' || held.userVersion === current.held.userVersion)) {
+      // Still right for this user's data: kept (to its own end), and refreshed again a degraded lifetime from now.
+      if (lifetime > 0) current.refreshAtMs = this.now() + this.jittered(lifetime);
+      return;
+    }
     if (lifetime <= 0) return void this.entries.delete(key);
-    const fresh = Math.max(1, Math.round(lifetime * (1 - 0.25 * this.random())));
-    this.entries.set(key, { held, refreshAtMs: this.now() + fresh }, { ttl: held.userVersion === '' ? fresh : fresh * 2 });
+    const fresh = this.jittered(lifetime);
+    this.entries.set(key, { held, whole, refreshAtMs: this.now() + fresh }, { ttl: held.userVersion === '' ? fresh : fresh * 2 });
+  }
+
+  private jittered(lifetimeMs: number): number {
+    return Math.max(1, Math.round(lifetimeMs * (1 - 0.25 * this.random())));
   }
 
   /** Milliseconds until the entry for `key` is stale (negative once it is; undefined when there is none). */

@@ -123,6 +123,44 @@ describe('answer cache', () => {
     expect((await call()).answerAgeMs).toBeGreaterThan(0);
   });
 
+  it('keeps serving a whole answer whose refresh came back degraded, and tries the refresh again later', async () => {
+    const { call, modelCalls, user } = setup(600, 200);
+    const whole = await call();
+    const affinityState = (result: typeof whole) => result.sources.find((source) => source.source === 'affinity')?.state;
+    expect(affinityState(whole)).toBe(common.SourceState.SOURCE_STATE_OK);
+    user.affinityFails = true;
+    await new Promise((resolve) => setTimeout(resolve, 650));
+    // Past its lifetime: served while a refresh runs; that refresh is degraded, and is not what is held.
+    const count = modelCalls();
+    expect(affinityState(await call())).toBe(common.SourceState.SOURCE_STATE_OK);
+    await expect.poll(() => modelCalls(), { timeout: 2000 }).toBeGreaterThan(count);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const kept = await call();
+    expect(affinityState(kept)).toBe(common.SourceState.SOURCE_STATE_OK);
+    expect(kept.answerAgeMs).toBeGreaterThanOrEqual(650);
+    // The next refresh waits a degraded lifetime (150-200 ms), not the next request.
+    const afterFailedRefresh = modelCalls();
+    await call();
+    expect(modelCalls()).toBe(afterFailedRefresh);
+    user.affinityFails = false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await call();
+    await expect.poll(async () => (await call()).answerAgeMs, { timeout: 2000 }).toBeLessThan(kept.answerAgeMs);
+  });
+
+  it('replaces a held whole answer with a degraded one when the user changed, never when only the computation was degraded', () => {
+    const cache = new AnswerCache<string>({ maxEntries: 10, ttlMs: 10_000, degradedTtlMs: 2_000 }, () => 0);
+    const held = (userVersion: string, answer: string) => ({ userVersion, basis: 'b', computedAtMs: 0, answer });
+    cache.set('k', held('v1', 'whole'), true);
+    cache.set('k', held('v1', 'degraded'), false);
+    expect(cache.get('k', 'b')?.held.answer).toBe('whole');
+    expect(cache.freshForMs('k')).toBeLessThanOrEqual(2_000);
+    cache.set('k', held('', 'no user read'), false);
+    expect(cache.get('k', 'b')?.held.answer).toBe('whole');
+    cache.set('k', held('v2', 'degraded, new purchase'), false);
+    expect(cache.get('k', 'b')?.held.answer).toBe('degraded, new purchase');
+  });
+
   it("holds an answer whose user read failed without a version check, briefly, and never an unknown user's whole one", async () => {
     const { call, user } = setup(60_000, 400);
     user.contextFails = true;
