@@ -57,5 +57,10 @@ describe('loadServerSettings', () => {
     expect(loadServerSettings('ranker', {}).maxConcurrentCalls).toBe(128);
     expect(loadServerSettings('features', {}).maxConcurrentCalls).toBe(512);
     expect(loadServerSettings('ranker', { AISLE_MAX_CONCURRENT_CALLS: '0' }).maxConcurrentCalls).toBe(0);
+    // Only the ranker sheds by event-loop delay by default.
+    expect(loadServerSettings('ranker', {}).shedEventLoopDelayMs).toBe(50);
+    expect(loadServerSettings('affinity', {}).shedEventLoopDelayMs).toBe(0);
+    expect(loadServerSettings('ranker', { AISLE_SHED_EVENT_LOOP_DELAY: '0' }).shedEventLoopDelayMs).toBe(0);
+    expect(loadServerSettings('features', { AISLE_SHED_EVENT_LOOP_DELAY: '200ms' }).shedEventLoopDelayMs).toBe(200);
   });
 });

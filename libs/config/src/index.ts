@@ -1,7 +1,7 @@
 export { ConfigError, loadConfig } from './load';
 export type { ConfigShape, ConfigOf } from './load';
 export { bool, duration, integer, listOf, oneOf, parseDuration, port, text } from './fields';
-export { DEFAULT_MAX_CONCURRENT_CALLS, METRICS_PORTS, SERVICE_PORTS, defaultAddress, loadServerSettings } from './services';
+export { DEFAULT_MAX_CONCURRENT_CALLS, DEFAULT_SHED_EVENT_LOOP_DELAY_MS, METRICS_PORTS, SERVICE_PORTS, defaultAddress, loadServerSettings } from './services';
 export type { ServerSettings, ServiceName } from './services';
 export { Secret, loadSecret, readConfigFile } from './secrets';
 export { loadTlsSettings } from './tls';

@@ -31,6 +31,13 @@ export const METRICS_PORTS: Record<ServiceName, number> = {
  */
 export const DEFAULT_MAX_CONCURRENT_CALLS: Record<ServiceName, number> = { ranker: 128, features: 512, copurchase: 512, affinity: 512 };
 
+/**
+ * Event-loop delay past which a server refuses a share of new calls (AISLE_SHED_EVENT_LOOP_DELAY; 0 =
+ * never). The ranker takes the callers' load and sheds what it cannot take in time; the services
+ * behind it only see what the ranker admitted, and a refused call there would only degrade answers.
+ */
+export const DEFAULT_SHED_EVENT_LOOP_DELAY_MS: Record<ServiceName, number> = { ranker: 50, features: 0, copurchase: 0, affinity: 0 };
+
 export function defaultAddress(service: ServiceName): string {
   return `127.0.0.1:${SERVICE_PORTS[service]}`;
 }
@@ -41,6 +48,8 @@ export interface ServerSettings {
   drainTimeoutMs: number;
   maxDeadlineMs: number;
   maxConcurrentCalls: number;
+  /** Event-loop delay (ms) past which a share of new calls is refused; 0 = never. */
+  shedEventLoopDelayMs: number;
   /** TLS of the server (undefined = plaintext); see loadTlsSettings. */
   tls?: TlsSettings;
   /** Callers allowed in (undefined = no caller authentication); see loadCallers. */
@@ -61,6 +70,7 @@ export function loadServerSettings(service: ServiceName, env: NodeJS.ProcessEnv 
       AISLE_DRAIN_TIMEOUT: duration(10_000, { min: 0, max: 600_000 }),
       AISLE_MAX_DEADLINE: duration(30_000, { min: 1, max: 600_000 }),
       AISLE_MAX_CONCURRENT_CALLS: integer(DEFAULT_MAX_CONCURRENT_CALLS[service], { min: 0, max: 1_000_000 }),
+      AISLE_SHED_EVENT_LOOP_DELAY: duration(DEFAULT_SHED_EVENT_LOOP_DELAY_MS[service], { min: 0, max: 60_000 }),
     },
     env,
   );
@@ -71,6 +81,7 @@ export function loadServerSettings(service: ServiceName, env: NodeJS.ProcessEnv 
     drainTimeoutMs: config.AISLE_DRAIN_TIMEOUT,
     maxDeadlineMs: config.AISLE_MAX_DEADLINE,
     maxConcurrentCalls: config.AISLE_MAX_CONCURRENT_CALLS,
+    shedEventLoopDelayMs: config.AISLE_SHED_EVENT_LOOP_DELAY,
     tls,
     callers: loadCallers(`AISLE_${service.toUpperCase()}_CALLERS_FILE`, env),
   };

@@ -6,7 +6,8 @@ import { hasUnknownFields } from '@aisle/contracts';
 import { currentTraceId, meter, type Logger } from '@aisle/telemetry';
 import type { Authenticate } from './auth';
 import { createCallContext, type CallContext } from './context';
-import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, toStatus } from './errors';
+import { DeadlineExceededError, InvalidArgumentError, toStatus } from './errors';
+import type { OverloadGuard } from './overload';
 
 export type UnaryHandler<Req, Res> = (request: Req, context: CallContext) => Promise<Res>;
 export type ServerStreamHandler<Req, Res> = (request: Req, context: CallContext) => AsyncIterable<Res>;
@@ -36,6 +37,8 @@ export interface HandlerOptions {
   drain: AbortSignal;
   /** Calls in flight, shared by every service of one server (the limit is per server). */
   load: { inFlight: number };
+  /** Refuses a share of new calls while the event loop runs late (absent = never). */
+  overload?: OverloadGuard;
   /** Checks the caller before anything else; returns its name (absent = no caller authentication). */
   authenticate?: Authenticate;
 }
@@ -74,7 +77,7 @@ const rpcDuration = meter.createHistogram('rpc.server.duration', {
   unit: 'ms',
   advice: { explicitBucketBoundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000] },
 });
-const shedCalls = meter.createCounter('aisle.rpc.shed', { description: 'Calls refused with RESOURCE_EXHAUSTED at the concurrency limit' });
+const shedCalls = meter.createCounter('aisle.rpc.shed', { description: 'Calls refused with RESOURCE_EXHAUSTED, by reason (concurrency limit, event-loop delay)' });
 
 /** Wraps every method of `implementation` for `definition`. */
 export function bindService<S extends Record<string, MethodShape>>(definition: S, implementation: AsyncService<S>, options: HandlerOptions): Record<string, UntypedHandleCall> {
@@ -82,13 +85,22 @@ export function bindService<S extends Record<string, MethodShape>>(definition: S
   const { load } = options;
   for (const [name, method] of Object.entries(definition)) {
     const handler = implementation[name as keyof S] as unknown;
+    // Checked before anything else is done for the call, and refused without building an Error: under
+    // overload refusing must cost far less than serving.
+    const shed = (): Partial<import('@grpc/grpc-js').ServiceError> | undefined => {
+      if (options.maxConcurrentCalls > 0 && load.inFlight >= options.maxConcurrentCalls) {
+        shedCalls.add(1, { 'rpc.method': method.path, reason: 'concurrency' });
+        return { code: status.RESOURCE_EXHAUSTED, details: `server at its limit of ${options.maxConcurrentCalls} concurrent calls` };
+      }
+      if (options.overload?.shed()) {
+        shedCalls.add(1, { 'rpc.method': method.path, reason: 'event_loop_delay' });
+        return { code: status.RESOURCE_EXHAUSTED, details: `server overloaded (its event loop runs ${Math.round(options.overload.delayMs)} ms late)` };
+      }
+      return undefined;
+    };
     const run = async (call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, body: (context: CallContext) => Promise<void>) => {
       const started = performance.now();
       let code: status = status.OK;
-      if (options.maxConcurrentCalls > 0 && load.inFlight >= options.maxConcurrentCalls) {
-        shedCalls.add(1, { 'rpc.method': method.path });
-        throw new ResourceExhaustedError(`server at its limit of ${options.maxConcurrentCalls} concurrent calls`);
-      }
       load.inFlight++;
       let caller: string | undefined;
       let dispose = () => undefined as void;
@@ -122,6 +134,8 @@ export function bindService<S extends Record<string, MethodShape>>(definition: S
     if (method.responseStream) {
       const stream = handler as ServerStreamHandler<unknown, unknown>;
       bound[name] = (call: ServerWritableStream<unknown, unknown>) => {
+        const refused = shed();
+        if (refused) return void call.emit('error', refused);
         run(call, async (context) => {
           for await (const message of stream(call.request, context)) {
             if (context.signal.aborted) throw context.signal.reason;
@@ -135,6 +149,8 @@ export function bindService<S extends Record<string, MethodShape>>(definition: S
     } else {
       const unary = handler as UnaryHandler<unknown, unknown>;
       bound[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const refused = shed();
+        if (refused) return callback(refused);
         let response: unknown;
         // The trace id travels back as a trailer, so any caller can find the trace of its call.
         const trailer = new Metadata();

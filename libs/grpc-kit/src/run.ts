@@ -19,6 +19,7 @@ export async function startService(start: ServiceStart): Promise<AisleServer> {
     services: start.services,
     maxDeadlineMs: start.settings.maxDeadlineMs,
     maxConcurrentCalls: start.settings.maxConcurrentCalls,
+    shedEventLoopDelayMs: start.settings.shedEventLoopDelayMs,
     tls: start.settings.tls,
     callers: start.settings.callers,
   });

@@ -10,7 +10,7 @@ const lines: string[] = [];
 const logger = createLogger('grpc-kit-test', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
 const running: AisleServer[] = [];
 
-async function start(implementation: Partial<Parameters<typeof service<typeof copurchase.CopurchaseServiceService>>[2]>, options: { maxConcurrentCalls?: number; maxDeadlineMs?: number } = {}) {
+async function start(implementation: Partial<Parameters<typeof service<typeof copurchase.CopurchaseServiceService>>[2]>, options: { maxConcurrentCalls?: number; maxDeadlineMs?: number; shedEventLoopDelayMs?: number } = {}) {
   const notUsed = async () => {
     throw new Error('not used in this test');
   };
@@ -120,6 +120,30 @@ describe('createServer', () => {
     expect(second.code).toBe(status.RESOURCE_EXHAUSTED);
     release();
     await expect(first).resolves.toMatchObject({ info: undefined });
+  });
+
+  it('refuses new calls at once while its event loop runs late, and takes them again once it catches up', async () => {
+    const { client, address } = await start(
+      {
+        getModelInfo: async () => ({}),
+        score: async () => {
+          // Blocks the event loop, as a flood of calls or a long computation would.
+          const until = performance.now() + 300;
+          while (performance.now() < until);
+          return { scores: [], unknownProductIds: [], model: undefined };
+        },
+      },
+      { shedEventLoopDelayMs: 30 },
+    );
+    const info = () => unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 5000 });
+    await expect(info()).resolves.toBeDefined();
+    await unaryCall(client, client.score, { seeds: [], candidateIds: [], modelVersion: '' }, { deadline: Date.now() + 5000 });
+    const refused = await failure(info());
+    expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(refused.details).toMatch(/^server overloaded \(its event loop runs \d+ ms late\)$/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(info()).resolves.toBeDefined();
+    expect(await checkHealth(address)).toBe('SERVING');
   });
 
   it('refuses bytes that are not a valid request with INVALID_ARGUMENT naming "request", not INTERNAL', async () => {

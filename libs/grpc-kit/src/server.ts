@@ -12,6 +12,7 @@ import type { Logger } from '@aisle/telemetry';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { callerAuthenticator } from './auth';
 import { bindService, tolerantDefinition, type AsyncService } from './handlers';
+import { eventLoopGuard } from './overload';
 import { serverCredentials } from './tls';
 
 export interface ServiceBinding {
@@ -33,6 +34,8 @@ export interface ServerOptions {
   services: ServiceBinding[];
   maxDeadlineMs?: number;
   maxConcurrentCalls?: number;
+  /** Event-loop delay (ms) past which a share of new calls is refused (0 or absent = never); see overload.ts. */
+  shedEventLoopDelayMs?: number;
   /** Largest request accepted, in bytes (default 4 MiB). */
   maxReceiveMessageBytes?: number;
   /** TLS / mutual TLS (plaintext when absent). */
@@ -71,12 +74,13 @@ export function createServer(options: ServerOptions): AisleServer {
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   };
-  // Each caller connection may open up to twice the server's call limit in streams: beyond the limit
-  // calls are still shed (RESOURCE_EXHAUSTED), and beyond twice it they wait in the caller's HTTP/2
-  // client. Without a cap, a caller far past capacity keeps thousands of calls open here until their
-  // deadlines expire and cancels them all at once, faster than Node's HTTP/2 reset rate limit allows,
-  // which closes its whole connection (INTERNAL on every call on it).
-  if ((options.maxConcurrentCalls ?? 0) > 0) channelOptions['grpc.max_concurrent_streams'] = 2 * options.maxConcurrentCalls!;
+  // Each caller connection may open up to 8× the server's call limit in streams. Calls past the limit
+  // are shed at once (RESOURCE_EXHAUSTED, see handlers.ts and overload.ts), so a caller far past capacity
+  // learns it within milliseconds. A tighter cap made such callers queue in their own HTTP/2 client
+  // instead: there the oldest calls wait until their deadlines nearly pass, reach the server only to be
+  // cancelled, and those cancellations, faster than Node's HTTP/2 rapid-reset guard allows, closed the
+  // whole connection (INTERNAL on every call on it).
+  if ((options.maxConcurrentCalls ?? 0) > 0) channelOptions['grpc.max_concurrent_streams'] = 8 * options.maxConcurrentCalls!;
   const server = new Server(channelOptions);
   const drainController = new AbortController();
   const names = options.services.map((binding) => binding.name);
@@ -85,6 +89,7 @@ export function createServer(options: ServerOptions): AisleServer {
   new ReflectionService(reflectionPackages(), { services: [...names, 'grpc.health.v1.Health'] }).addToServer(server);
 
   const load = { inFlight: 0 };
+  const overload = eventLoopGuard(options.shedEventLoopDelayMs ?? 0);
   const authenticate = options.callers ? callerAuthenticator(options.callers) : undefined;
   for (const binding of options.services) {
     server.addService(
@@ -95,6 +100,7 @@ export function createServer(options: ServerOptions): AisleServer {
         maxConcurrentCalls: options.maxConcurrentCalls ?? 0,
         drain: drainController.signal,
         load,
+        overload,
         authenticate,
       }),
     );
@@ -120,6 +126,7 @@ export function createServer(options: ServerOptions): AisleServer {
       new Promise((resolve) => {
         setAll('NOT_SERVING');
         const force = setTimeout(() => {
+          overload.stop();
           drainController.abort(new Error('server draining'));
           server.forceShutdown();
           resolve();
@@ -127,6 +134,7 @@ export function createServer(options: ServerOptions): AisleServer {
         force.unref();
         server.tryShutdown(() => {
           clearTimeout(force);
+          overload.stop();
           resolve();
         });
       }),

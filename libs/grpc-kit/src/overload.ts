@@ -1,0 +1,49 @@
+// Load shedding by how late the event loop runs. A call limit alone does not protect a Node server
+// from an open-loop flood: each call is short, so few are in flight at once, yet calls arrive faster
+// than one event loop can take them, wait in the socket for longer than their callers' deadlines, and
+// callers cancel them by the thousand (which Node's HTTP/2 rapid-reset guard answers by closing the
+// connection). Two measures of that wait, whatever its cause (too many calls, a long computation, too
+// little CPU): how late a 10 ms timer fires, and how long the current turn of the event loop has run
+// (a flood arrives as one socket read of hundreds of calls, all dispatched in one turn: the last of
+// them waited for all the others). Past the target, new calls are refused at once (RESOURCE_EXHAUSTED,
+// which costs a fraction of serving one): every call once the turn has run that long, and a share of
+// calls by the timer's delay, none at the target and all at twice it.
+import { performance } from 'node:perf_hooks';
+
+export interface OverloadGuard {
+  /** True when this new call should be refused. */
+  shed(): boolean;
+  /** The smoothed event-loop delay, ms. */
+  readonly delayMs: number;
+  stop(): void;
+}
+
+/** A guard that sheds as the event loop runs more than `targetMs` late (0 = never sheds). */
+export function eventLoopGuard(targetMs: number, random: () => number = Math.random, intervalMs = 10): OverloadGuard {
+  if (targetMs <= 0) return { shed: () => false, delayMs: 0, stop: () => undefined };
+  let delayMs = 0;
+  let expected = performance.now() + intervalMs;
+  let turnStartedAt: number | undefined;
+  const endTurn = () => (turnStartedAt = undefined);
+  const timer = setInterval(() => {
+    const now = performance.now();
+    // Half the newest sample: one long pause (a major GC) does not shed by itself; a run of them does.
+    delayMs = 0.5 * delayMs + 0.5 * Math.max(0, now - expected);
+    expected = now + intervalMs;
+  }, intervalMs);
+  timer.unref();
+  return {
+    shed: () => {
+      const now = performance.now();
+      if (turnStartedAt === undefined) {
+        turnStartedAt = now;
+        setImmediate(endTurn);
+      } else if (now - turnStartedAt > targetMs) return true;
+      return delayMs > targetMs && random() < (delayMs - targetMs) / targetMs;
+    },
+    get delayMs() {
+      return delayMs;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
