@@ -4,6 +4,12 @@ import { closeAll, prepareCall } from './targets';
 import { closedLoop, openLoop } from './loops';
 import type { WorkerRequest, WorkerResponse } from './jobs';
 
+// grpc-js builds an Error with a stack for every failed call, and under tsx each stack is mapped
+// through source maps: at thousands of refused or late calls a second that cost the load generator
+// more CPU than the calls themselves, taken from the services it measures. A status is all it reads.
+Error.stackTraceLimit = 0;
+process.setSourceMapsEnabled(false);
+
 const reply = (message: WorkerResponse) => process.send!(message);
 
 process.on('message', (message: WorkerRequest) => {
