@@ -148,6 +148,25 @@ describe('answer cache', () => {
     await expect.poll(async () => (await call()).answerAgeMs, { timeout: 2000 }).toBeLessThan(kept.answerAgeMs);
   });
 
+  it('serves the held answer, its features marked FALLBACK, when the version check fails, instead of computing', async () => {
+    const { call, modelCalls, user } = setup();
+    const first = await call();
+    const count = modelCalls();
+    user.versionsFail = true;
+    const held = await call();
+    expect(modelCalls()).toBe(count);
+    expect(held.answerAgeMs).toBeGreaterThan(0);
+    expect(page(held)).toEqual(page(first));
+    const features = held.sources.find((source) => source.source === 'features')!;
+    expect(features.state).toBe(common.SourceState.SOURCE_STATE_FALLBACK);
+    expect(features.detail).toMatch(/^user version not checked \(FAILED: UNAVAILABLE: .*\); answer held from before$/);
+    expect(held.sources.filter((source) => source.source !== 'features')).toEqual(first.sources.filter((source) => source.source !== 'features'));
+    expect(user.reads).toEqual(['context', 'versions:u1']);
+    // Checks answer again: the held answer is served as whole.
+    user.versionsFail = false;
+    expect((await call()).sources).toEqual(first.sources);
+  });
+
   it('replaces a held whole answer with a degraded one when the user changed, never when only the computation was degraded', () => {
     const cache = new AnswerCache<string>({ maxEntries: 10, ttlMs: 10_000, degradedTtlMs: 2_000 }, () => 0);
     const held = (userVersion: string, answer: string) => ({ userVersion, basis: 'b', computedAtMs: 0, answer });

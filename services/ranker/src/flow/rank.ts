@@ -139,6 +139,10 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
         if (found.stale && !cache.running(key, basis)) void detached(() => computeAndHold(background(parts)).catch(() => undefined));
         return reuse(found.held, input, current.value.featureAgeMs, timings, deps);
       }
+      // The feature service did not answer the check in time: computing now would ask it again and
+      // fall back to popular products. The held answer (this request's, at most twice the lifetime old)
+      // is the better fallback; the response says its features could not be checked.
+      if (!current.value) return reuse(found.held, input, found.held.answer.result.featureAgeMs, timings, deps, current);
     }
     const running = cache.running(key, basis);
     if (running) {
@@ -248,8 +252,13 @@ async function compute({ input, deps, bound, timings, timed, assignment, models,
 }
 
 /** A held answer again (the user's data unchanged since), or the one a concurrent identical request computed. */
-function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, featureAgeMs: number, timings: RankResult['timings'], deps: RankDependencies): RankResult {
+function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, featureAgeMs: number, timings: RankResult['timings'], deps: RankDependencies, failedCheck?: SourceOutcome<unknown>): RankResult {
   const { result, slate } = held.answer;
+  const sources = failedCheck
+    ? result.sources.map((source) =>
+        source.source === 'features' ? toSourceStatus('features', { ...failedCheck, state: 'FALLBACK', detail: `user version not checked (${failedCheck.state}: ${failedCheck.detail}); answer held from before` }) : source,
+      )
+    : result.sources;
   const answerAgeMs = Math.max(1, Date.now() - held.computedAtMs);
   // Served again, so counted: the log gets one row for this page's servings in a window.
   if (deps.slateLog && slate) deps.slateLog.log.repeat(slate);
@@ -263,7 +272,7 @@ function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, featureAgeMs:
     ...Object.fromEntries(result.models.map((model) => [PER.modelVersion(model.model), model.version])),
   });
   featureAge.record(featureAgeMs);
-  return { ...result, featureAgeMs, timings, answerAgeMs };
+  return { ...result, sources, featureAgeMs, timings, answerAgeMs };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface UserData {
   /** The user read fails (UNAVAILABLE), or answers that the user is unknown. */
   contextFails?: boolean;
   unknown?: boolean;
+  /** Version checks fail (UNAVAILABLE). */
+  versionsFail?: boolean;
   /** Every user read, in order: 'context', or 'versions:<ids>' for a batch of version checks. */
   reads?: string[];
 }
@@ -26,6 +28,7 @@ export function downstreams(calls: string[], asked: string[][] = [], user: UserD
   return {
     userVersions: async (userIds) => {
       user.reads?.push(`versions:${userIds.join(',')}`);
+      if (user.versionsFail) throw unavailable();
       return { versions: userIds.map((userId) => ({ userId, version: user.version, featureAgeMs: 7 })) };
     },
     userContext: async () => {
