@@ -94,7 +94,8 @@ export function bindService<S extends Record<string, MethodShape>>(definition: S
       }
       if (options.overload?.shed()) {
         shedCalls.add(1, { 'rpc.method': method.path, reason: 'event_loop_delay' });
-        return { code: status.RESOURCE_EXHAUSTED, details: `server overloaded (its event loop runs ${Math.round(options.overload.delayMs)} ms late)` };
+        const { delayMs, turnMs } = options.overload;
+        return { code: status.RESOURCE_EXHAUSTED, details: `server overloaded (its event loop runs ${Math.round(delayMs)} ms late; this turn has run ${Math.round(turnMs)} ms)` };
       }
       return undefined;
     };

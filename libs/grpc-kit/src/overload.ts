@@ -6,10 +6,13 @@
 // little CPU): how late a 10 ms timer fires, and how long the current turn of the event loop has run
 // (a flood arrives as one socket read of hundreds of calls, all dispatched in one turn: the last of
 // them waited for all the others). New calls are refused at once (RESOURCE_EXHAUSTED, which costs a
-// fraction of serving one): every call once the current turn has run past the target, and a share of
-// calls by the timer's delay, none at twice the target and all at four times it. The timer's delay
-// also grows when the machine's other processes take the CPU, so its threshold is the higher one: at
-// the target itself it refused a fifth of the calls at half the saturation load on this 2-core machine.
+// fraction of serving one): every further call of a turn that has run past twice the target while the
+// timer runs late by more than the target (a flood: long turn after long turn), and a share of calls
+// by the timer's delay alone, none at twice the target and all at four times it. Both clocks are wall
+// clocks, which also run on while the machine's other processes hold the CPU, so neither rule acts on
+// one long turn or a short delay: at the target itself the timer rule refused a fifth of the calls at
+// half the saturation load, and a turn rule without the delay refused an evaluation's Ranks on a busy
+// CI machine.
 import { performance } from 'node:perf_hooks';
 
 export interface OverloadGuard {
@@ -17,12 +20,14 @@ export interface OverloadGuard {
   shed(): boolean;
   /** The smoothed event-loop delay, ms. */
   readonly delayMs: number;
+  /** How long the current turn of the event loop has run, ms (0 between turns). */
+  readonly turnMs: number;
   stop(): void;
 }
 
-/** A guard that sheds as the event loop runs late: turns past `targetMs`, timer delay past twice it (0 = never sheds). */
+/** A guard that sheds as the event loop runs late (see above; `targetMs` 0 = never sheds). */
 export function eventLoopGuard(targetMs: number, random: () => number = Math.random, intervalMs = 10): OverloadGuard {
-  if (targetMs <= 0) return { shed: () => false, delayMs: 0, stop: () => undefined };
+  if (targetMs <= 0) return { shed: () => false, delayMs: 0, turnMs: 0, stop: () => undefined };
   let delayMs = 0;
   let expected = performance.now() + intervalMs;
   let turnStartedAt: number | undefined;
@@ -40,11 +45,14 @@ export function eventLoopGuard(targetMs: number, random: () => number = Math.ran
       if (turnStartedAt === undefined) {
         turnStartedAt = now;
         setImmediate(endTurn);
-      } else if (now - turnStartedAt > targetMs) return true;
+      } else if (now - turnStartedAt > 2 * targetMs && delayMs > targetMs) return true;
       return delayMs > 2 * targetMs && random() < (delayMs - 2 * targetMs) / (2 * targetMs);
     },
     get delayMs() {
       return delayMs;
+    },
+    get turnMs() {
+      return turnStartedAt === undefined ? 0 : performance.now() - turnStartedAt;
     },
     stop: () => clearInterval(timer),
   };

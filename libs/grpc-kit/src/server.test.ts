@@ -140,7 +140,7 @@ describe('createServer', () => {
     await unaryCall(client, client.score, { seeds: [], candidateIds: [], modelVersion: '' }, { deadline: Date.now() + 5000 });
     const refused = await failure(info());
     expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
-    expect(refused.details).toMatch(/^server overloaded \(its event loop runs \d+ ms late\)$/);
+    expect(refused.details).toMatch(/^server overloaded \(its event loop runs \d+ ms late; this turn has run \d+ ms\)$/);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await expect(info()).resolves.toBeDefined();
     expect(await checkHealth(address)).toBe('SERVING');
