@@ -22,26 +22,27 @@ export interface OverloadGuard {
   readonly delayMs: number;
   /** How long the current turn of the event loop has run, ms (0 between turns). */
   readonly turnMs: number;
+  /** Starts judging, `graceMs` from now (the server listens); refuses nothing before. */
+  start(graceMs?: number): void;
   stop(): void;
 }
 
-/** A guard that sheds as the event loop runs late (see above; `targetMs` 0 = never sheds). */
+/**
+ * A guard that sheds as the event loop runs late (see above; `targetMs` 0 = never sheds). It starts
+ * judging a grace period after the server listens: a process that just started is still warming up
+ * (caches, JIT), and its first calls are not an overload.
+ */
 export function eventLoopGuard(targetMs: number, random: () => number = Math.random, intervalMs = 10): OverloadGuard {
-  if (targetMs <= 0) return { shed: () => false, delayMs: 0, turnMs: 0, stop: () => undefined };
+  if (targetMs <= 0) return { shed: () => false, delayMs: 0, turnMs: 0, start: () => undefined, stop: () => undefined };
   let delayMs = 0;
-  let expected = performance.now() + intervalMs;
+  let judgingFrom = Number.POSITIVE_INFINITY;
   let turnStartedAt: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const endTurn = () => (turnStartedAt = undefined);
-  const timer = setInterval(() => {
-    const now = performance.now();
-    // Half the newest sample: one long pause (a major GC) does not shed by itself; a run of them does.
-    delayMs = 0.5 * delayMs + 0.5 * Math.max(0, now - expected);
-    expected = now + intervalMs;
-  }, intervalMs);
-  timer.unref();
   return {
     shed: () => {
       const now = performance.now();
+      if (now < judgingFrom) return false;
       if (turnStartedAt === undefined) {
         turnStartedAt = now;
         setImmediate(endTurn);
@@ -53,6 +54,18 @@ export function eventLoopGuard(targetMs: number, random: () => number = Math.ran
     },
     get turnMs() {
       return turnStartedAt === undefined ? 0 : performance.now() - turnStartedAt;
+    },
+    start: (graceMs = 2_000) => {
+      if (timer) return;
+      judgingFrom = performance.now() + graceMs;
+      let expected = performance.now() + intervalMs;
+      timer = setInterval(() => {
+        const now = performance.now();
+        // Half the newest sample: one long pause (a major GC) does not shed by itself; a run of them does.
+        delayMs = 0.5 * delayMs + 0.5 * Math.max(0, now - expected);
+        expected = now + intervalMs;
+      }, intervalMs);
+      timer.unref();
     },
     stop: () => clearInterval(timer),
   };

@@ -10,7 +10,7 @@ const lines: string[] = [];
 const logger = createLogger('grpc-kit-test', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
 const running: AisleServer[] = [];
 
-async function start(implementation: Partial<Parameters<typeof service<typeof copurchase.CopurchaseServiceService>>[2]>, options: { maxConcurrentCalls?: number; maxDeadlineMs?: number; shedEventLoopDelayMs?: number } = {}) {
+async function start(implementation: Partial<Parameters<typeof service<typeof copurchase.CopurchaseServiceService>>[2]>, options: { maxConcurrentCalls?: number; maxDeadlineMs?: number; shedEventLoopDelayMs?: number; shedGraceMs?: number } = {}) {
   const notUsed = async () => {
     throw new Error('not used in this test');
   };
@@ -122,7 +122,7 @@ describe('createServer', () => {
     await expect(first).resolves.toMatchObject({ info: undefined });
   });
 
-  it('refuses new calls at once while its event loop runs late, and takes them again once it catches up', async () => {
+  it('after its start-up grace, refuses new calls at once while its event loop runs late, and takes them again once it catches up', async () => {
     const { client, address } = await start(
       {
         getModelInfo: async () => ({}),
@@ -133,11 +133,16 @@ describe('createServer', () => {
           return { scores: [], unknownProductIds: [], model: undefined };
         },
       },
-      { shedEventLoopDelayMs: 30 },
+      { shedEventLoopDelayMs: 30, shedGraceMs: 400 },
     );
     const info = () => unaryCall(client, client.getModelInfo, {}, { deadline: Date.now() + 5000 });
+    const score = () => unaryCall(client, client.score, { seeds: [], candidateIds: [], modelVersion: '' }, { deadline: Date.now() + 5000 });
+    // Within the grace after listening (a process warming up), a late event loop refuses nothing.
+    await score();
     await expect(info()).resolves.toBeDefined();
-    await unaryCall(client, client.score, { seeds: [], candidateIds: [], modelVersion: '' }, { deadline: Date.now() + 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect(info()).resolves.toBeDefined();
+    await score();
     const refused = await failure(info());
     expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
     expect(refused.details).toMatch(/^server overloaded \(its event loop runs \d+ ms late; this turn has run \d+ ms\)$/);

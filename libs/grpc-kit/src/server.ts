@@ -36,6 +36,8 @@ export interface ServerOptions {
   maxConcurrentCalls?: number;
   /** Event-loop delay (ms) past which a share of new calls is refused (0 or absent = never); see overload.ts. */
   shedEventLoopDelayMs?: number;
+  /** Time after listening before the event-loop delay is judged (default 2 s: start-up warms caches). */
+  shedGraceMs?: number;
   /** Largest request accepted, in bytes (default 4 MiB). */
   maxReceiveMessageBytes?: number;
   /** TLS / mutual TLS (plaintext when absent). */
@@ -118,6 +120,7 @@ export function createServer(options: ServerOptions): AisleServer {
       new Promise((resolve, reject) => {
         server.bindAsync(address, options.credentials ?? serverCredentials(options.tls), (error, port) => {
           if (error) return reject(error);
+          overload.start(options.shedGraceMs);
           setAll('SERVING');
           resolve(port);
         });
