@@ -64,11 +64,11 @@ export class SlateLog {
 
   /** Queues a slate; never blocks. False when it was dropped. */
   offer(slate: slates.Slate): boolean {
-    if (this.stopped || this.queue.length >= this.settings.capacity) {
-      this.drop(this.stopped ? 'stopped' : 'queue_full', 1);
+    if (this.stopped) {
+      this.drop('stopped', 1);
       return false;
     }
-    this.queue.push(slate);
+    if (!this.enqueue(slate)) return false;
     // Offered inside a Rank; the batch it completes belongs to no Rank's trace.
     if (this.queue.length >= this.settings.batchSize) void detached(() => this.flush());
     return true;
@@ -119,13 +119,18 @@ export class SlateLog {
       this.repeats.delete(slateId);
       const id = randomUUID();
       const row = { ...counted.slate, slateId: id, requestId: id, servedUnixMs: counted.firstMs, lastServedUnixMs: counted.lastMs, servings: counted.servings, repeatOf: slateId };
-      if (this.queue.length >= this.settings.capacity) {
-        this.drop('queue_full', 1);
-        continue;
-      }
-      this.queue.push(row);
-      this.counts.repeats += counted.servings;
+      if (this.enqueue(row)) this.counts.repeats += counted.servings;
     }
+  }
+
+  /** Puts a row at the back of the queue; false (and counted as dropped) when the queue is full. */
+  private enqueue(row: slates.Slate): boolean {
+    if (this.queue.length >= this.settings.capacity) {
+      this.drop('queue_full', 1);
+      return false;
+    }
+    this.queue.push(row);
+    return true;
   }
 
   private async sendAll(): Promise<void> {
