@@ -1,6 +1,6 @@
 // Turns async handlers `(request, context) => Promise<response>` into grpc-js handlers. This is the
-// single place where errors become statuses, requests are logged and timed, callers are checked and
-// load is shed.
+// single place where errors become statuses, calls are logged (succeeded ones at debug) and timed,
+// callers are checked and load is shed.
 import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
 import { hasUnknownFields } from '@aisle/contracts';
 import { currentTraceId, meter, type Logger } from '@aisle/telemetry';
@@ -122,7 +122,10 @@ export function bindService<S extends Record<string, MethodShape>>(definition: S
         dispose();
         const ms = performance.now() - started;
         rpcDuration.record(ms, { 'rpc.method': method.path, 'rpc.grpc.status_code': code });
-        options.logger.info({ method: method.path, code: status[code], ms: Math.round(ms * 100) / 100, ...(caller ? { caller } : {}) }, 'rpc');
+        // One line per call: at debug when it succeeded (thousands a second; rpc.server.duration counts
+        // them), at info when it did not.
+        const level = code === status.OK ? 'debug' : 'info';
+        if (options.logger.isLevelEnabled(level)) options.logger[level]({ method: method.path, code: status[code], ms: Math.round(ms * 100) / 100, ...(caller ? { caller } : {}) }, 'rpc');
       }
     };
     const fail = (error: unknown, reply: (error: Partial<import('@grpc/grpc-js').ServiceError>) => void) => {

@@ -14,6 +14,8 @@ import { checkHealth, createTestPki, type TestPki } from './testing';
 
 const lines: string[] = [];
 const logger = createLogger('grpc-kit-security-test', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+// Succeeded calls are logged at debug; these tests read those lines.
+logger.level = 'debug';
 const TOKEN = 'checkout-token-6f1d0c55a3';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -8,6 +8,8 @@ import { checkHealth, fileContainingSymbol, listServices, RawClient } from './te
 
 const lines: string[] = [];
 const logger = createLogger('grpc-kit-test', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+// Succeeded calls are logged at debug; these tests read those lines.
+logger.level = 'debug';
 const running: AisleServer[] = [];
 
 async function start(implementation: Partial<Parameters<typeof service<typeof copurchase.CopurchaseServiceService>>[2]>, options: { maxConcurrentCalls?: number; maxDeadlineMs?: number; shedEventLoopDelayMs?: number; shedGraceMs?: number } = {}) {

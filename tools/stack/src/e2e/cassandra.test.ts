@@ -39,7 +39,8 @@ describeCassandra('whole stack on Cassandra', (target) => {
       limit: STACK_SLICE,
       trainArgs: SMALL_TRAINING,
       rankerEnv: UNCACHED_RANKER_ENV,
-      serviceEnv: receiver.env,
+      // Succeeded calls are logged at debug: this suite checks those lines carry the trace id.
+      serviceEnv: { ...receiver.env, LOG_LEVEL: 'debug' },
     });
     response = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10, context: { country: 'United Kingdom', timeUnixMs: 0 } });
   }, 900_000);
@@ -129,8 +130,8 @@ describeCassandra('whole stack on Cassandra', (target) => {
     const products = spans.find((span) => span.kind === SERVER && span.parentSpanId === clientSpans.get(DOWNSTREAM[2]![0])!.spanId)!;
     expect(Number(spanAttribute(products, 'aisle.cache.products.hits')) + Number(spanAttribute(products, 'aisle.cache.products.misses'))).toBeGreaterThan(0);
 
-    // One JSON log line per request, carrying the trace id: the ranker's line for this Rank, and the
-    // feature service's for the call it served within it.
+    // One JSON log line per request (at debug when it succeeded), carrying the trace id: the ranker's
+    // line for this Rank, and the feature service's for the call it served within it.
     const logLine = (logs: string[], method: string) =>
       logs.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry.msg === 'rpc' && entry.method === method && entry.trace_id === response.traceId);
     expect(logLine(stack.ranker.logs.filter((text) => text.startsWith('{')), '/aisle.ranker.v1.RankerService/Rank'), stack.ranker.logs.join('\n')).toMatchObject({ code: 'OK', span_id: root!.spanId });
