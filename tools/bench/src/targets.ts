@@ -29,6 +29,8 @@ export async function closeAll(): Promise<void> {
 }
 
 const insecure = credentials.createInsecure();
+// Like the services' own client channels (libs/grpc-kit): no channelz bookkeeping per call.
+const CHANNEL_OPTIONS = { 'grpc.enable_channelz': 0 };
 const CONTEXT = { country: 'United Kingdom', timeUnixMs: 0 };
 
 type Unary<Req, Res> = (request: Req, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, response: Res) => void) => unknown;
@@ -50,7 +52,7 @@ const rankOutcome = (response: ranker.RankResponse) => ({
 });
 
 async function userContexts(featuresAddress: string, users: string[]): Promise<features.GetUserContextResponse[]> {
-  const client = channel(`features@${featuresAddress}`, () => new features.FeatureServiceClient(featuresAddress, insecure));
+  const client = channel(`features@${featuresAddress}`, () => new features.FeatureServiceClient(featuresAddress, insecure, CHANNEL_OPTIONS));
   const contexts: features.GetUserContextResponse[] = [];
   for (const userId of users.slice(0, 50)) {
     const context = await new Promise<features.GetUserContextResponse>((resolve, reject) =>
@@ -90,30 +92,30 @@ export function blendPool(productIds: string[]): ReturnType<typeof emptySignals>
 export async function prepareCall(target: Target, deadlineMs: number): Promise<Call> {
   switch (target.kind) {
     case 'echo': {
-      const client = channel(`echo@${target.address}`, () => new ECHO_CLIENT(target.address, insecure) as unknown as EchoClient);
+      const client = channel(`echo@${target.address}`, () => new ECHO_CLIENT(target.address, insecure, CHANNEL_OPTIONS) as unknown as EchoClient);
       const payload = Buffer.alloc(64, 1);
       return () => unary(client, client.echo, payload, deadlineMs);
     }
     case 'rank': {
-      const client = channel(`ranker@${target.address}`, () => new ranker.RankerServiceClient(target.address, insecure));
+      const client = channel(`ranker@${target.address}`, () => new ranker.RankerServiceClient(target.address, insecure, CHANNEL_OPTIONS));
       const users = target.users;
       const options = { excludePurchased: false, explain: false, fresh: target.fresh ?? false };
       return (i) => unary(client, client.rank, { userId: users[i % users.length]!, k: 10, context: CONTEXT, excludeProductIds: [], options }, deadlineMs, rankOutcome);
     }
     case 'getUserContext': {
-      const client = channel(`features@${target.address}`, () => new features.FeatureServiceClient(target.address, insecure));
+      const client = channel(`features@${target.address}`, () => new features.FeatureServiceClient(target.address, insecure, CHANNEL_OPTIONS));
       const users = target.users;
       return (i) => unary(client, client.getUserContext, { userId: users[i % users.length]!, recentLimit: 50 }, deadlineMs);
     }
     case 'batchGetProducts': {
-      const client = channel(`features@${target.address}`, () => new features.FeatureServiceClient(target.address, insecure));
+      const client = channel(`features@${target.address}`, () => new features.FeatureServiceClient(target.address, insecure, CHANNEL_OPTIONS));
       const request = { productIds: target.productIds };
       return () => unary(client, client.batchGetProducts, request, deadlineMs);
     }
     case 'candidates': {
       const contexts = await userContexts(target.featuresAddress, target.users);
       const requests = contexts.map((context) => ({ seeds: seedsOf(context), limit: 200, excludeProductIds: [], modelVersion: '' })).filter((request) => request.seeds.length > 0);
-      const client = channel(`copurchase@${target.address}`, () => new copurchase.CopurchaseServiceClient(target.address, insecure));
+      const client = channel(`copurchase@${target.address}`, () => new copurchase.CopurchaseServiceClient(target.address, insecure, CHANNEL_OPTIONS));
       return (i) => unary(client, client.candidates, requests[i % requests.length]!, deadlineMs);
     }
     case 'affinityScore': {
@@ -123,7 +125,7 @@ export async function prepareCall(target: Target, deadlineMs: number): Promise<C
         const pool = new Set(candidateIds);
         return { user: context.profile, history: context.products.filter((p) => pool.has(p.productId)), candidateIds, context: CONTEXT, explainTop: 0, modelVersion: '' };
       });
-      const client = channel(`affinity@${target.address}`, () => new affinity.AffinityServiceClient(target.address, insecure));
+      const client = channel(`affinity@${target.address}`, () => new affinity.AffinityServiceClient(target.address, insecure, CHANNEL_OPTIONS));
       return (i) => unary(client, client.score, requests[i % requests.length]! as affinity.ScoreRequest, deadlineMs);
     }
     case 'blend': {
