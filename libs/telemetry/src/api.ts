@@ -38,9 +38,15 @@ export async function withSpan<T>(name: string, attributes: Attributes, fn: (spa
   });
 }
 
-/** Adds attributes to the active span (the server span of the current call), if any. */
-export function annotateActiveSpan(attributes: Attributes): void {
-  trace.getActiveSpan()?.setAttributes(attributes);
+/**
+ * Adds attributes to the active span (the server span of the current call) if it is recording. Pass a
+ * function when building them costs something (hashing, mapping): it runs only for a recording span,
+ * so with tracing off or the call not sampled the hot path builds nothing.
+ */
+export function annotateActiveSpan(attributes: Attributes | (() => Attributes)): void {
+  const span = trace.getActiveSpan();
+  if (!span?.isRecording()) return;
+  span.setAttributes(typeof attributes === 'function' ? attributes() : attributes);
 }
 
 /**

@@ -42,14 +42,22 @@ export function startTelemetry(options: TelemetryOptions): void {
   const readers: IMetricReader[] = pushReaders();
   const scrape = metricsEndpoint(options.metricsPort);
   if (scrape) readers.push(scrape.exporter);
+  // With no trace exporter (OTEL_TRACES_EXPORTER=none) nothing is traced, so the instrumentations and
+  // the async context manager are not installed either: an untraced service then pays nothing per call
+  // for span plumbing (async context tracking alone hooks every promise). Metrics are unaffected.
+  const tracing = (process.env.OTEL_TRACES_EXPORTER ?? '').trim() !== 'none';
   sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME,
     metricReaders: readers,
-    instrumentations: [
-      new GrpcInstrumentation({ ignoreGrpcMethods: UNTRACED_METHODS }),
-      // Its own statement reporting stays off: query spans get kind, table and redacted text instead.
-      describeCassandraSpans(new CassandraDriverInstrumentation({ enhancedDatabaseReporting: false })),
-    ],
+    instrumentations: tracing
+      ? [
+          new GrpcInstrumentation({ ignoreGrpcMethods: UNTRACED_METHODS }),
+          // Its own statement reporting stays off: query spans get kind, table and redacted text instead.
+          describeCassandraSpans(new CassandraDriverInstrumentation({ enhancedDatabaseReporting: false })),
+        ]
+      : [],
+    // null: register no context manager (sdk-node's setupContextManager); its type only admits one.
+    ...(tracing ? {} : { contextManager: null as unknown as undefined }),
   });
   sdk.start();
   if (scrape) metricsServer = scrape.listen();

@@ -19,6 +19,7 @@ const CHILD = `
 const telemetry = require(${JSON.stringify(join(__dirname, '..', 'dist', 'index.js'))});
 telemetry.startTelemetry({ serviceName: 'telemetry-test', metricsPort: 9464 });
 const grpc = require('@grpc/grpc-js');
+console.log('GRPC_PATCHED ' + Boolean(grpc.Server.prototype.register.__wrapped));
 const { HealthImplementation, service: healthService } = require('grpc-health-check');
 (async () => {
   const server = new grpc.Server();
@@ -72,6 +73,7 @@ describe('telemetry bootstrap', () => {
   it(`patches grpc-js${cassandra ? ' and cassandra-driver' : ''} (client and server spans in one trace, health untraced)`, async () => {
     const result = await runChild(cassandra ? { CASSANDRA_POINTS: cassandra.contactPoints.join(','), CASSANDRA_DC: cassandra.localDataCenter } : {});
     expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('GRPC_PATCHED true');
 
     const client = receiver.spans.find((span) => span.name === 'grpc.test.Echo/Say' && span.kind === 3);
     const server = receiver.spans.find((span) => span.name === 'grpc.test.Echo/Say' && span.kind === 2);
@@ -103,6 +105,16 @@ describe('telemetry bootstrap', () => {
     const scrape = JSON.parse(line!.slice('SCRAPE '.length)) as { status: number; body: string };
     expect(scrape.status).toBe(200);
     expect(scrape.body).toMatch(/^aisle_test_calls_total\{[^}]*aisle_test_kind="echo"[^}]*\} 3/m);
+  }, 60_000);
+
+  it('installs no span plumbing when OTEL_TRACES_EXPORTER=none, and still serves metrics', async () => {
+    const before = receiver.spans.length;
+    const result = await runChild({ OTEL_TRACES_EXPORTER: 'none' });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('GRPC_PATCHED false');
+    expect(receiver.spans.slice(before)).toEqual([]);
+    const line = result.output.split('\n').find((text) => text.startsWith('SCRAPE '));
+    expect((JSON.parse(line!.slice('SCRAPE '.length)) as { body: string }).body).toMatch(/^aisle_test_calls_total\{[^}]*\} 3/m);
   }, 60_000);
 
   it('pushes metrics over OTLP when OTEL_METRICS_EXPORTER=otlp', async () => {
