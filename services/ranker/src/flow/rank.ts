@@ -68,6 +68,7 @@ export interface RankedItem {
 }
 
 export interface RankResult {
+  /** The page. A reused answer serves this same array again (the handler converts it to proto once). */
   items: RankedItem[];
   sources: common.SourceStatus[];
   models: common.ModelVersion[];
@@ -263,14 +264,14 @@ function reuse(held: HeldAnswer<ReusableAnswer>, input: RankInput, featureAgeMs:
   // Served again, so counted: the log gets one row for this page's servings in a window.
   if (deps.slateLog && slate) deps.slateLog.log.repeat(slate);
   answerLookups.add(1, { [ATTR.CACHE_NAME]: 'answers', [ATTR.CACHE_HIT]: true });
-  annotateActiveSpan({
+  annotateActiveSpan(() => ({
     [ATTR.USER_HASH]: hashUserId(input.userId),
     [ATTR.USER_KNOWN]: !result.coldStart,
     [ATTR.RANK_K]: input.k,
     [ATTR.RANK_COLD_START]: result.coldStart,
     [PER.cacheHits('answers')]: 1,
     ...Object.fromEntries(result.models.map((model) => [PER.modelVersion(model.model), model.version])),
-  });
+  }));
   featureAge.record(featureAgeMs);
   return { ...result, sources, featureAgeMs, timings, answerAgeMs };
 }

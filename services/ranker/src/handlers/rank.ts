@@ -2,7 +2,7 @@
 import { ranker } from '@aisle/contracts';
 import { InvalidArgumentError, requireId, requireIds, requireIntInRange, requireText, type CallContext } from '@aisle/grpc-kit';
 import { currentTraceId } from '@aisle/telemetry';
-import { rank, type RankDependencies, type RankInput } from '../flow/rank';
+import { rank, type RankDependencies, type RankInput, type RankResult } from '../flow/rank';
 
 export const LIMITS = { k: { min: 1, max: 100 }, exclude: 1000, countryLength: 64 } as const;
 
@@ -27,29 +27,41 @@ export function toRankInput(request: ranker.RankRequest): RankInput {
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
+// A reused answer serves the very same items again (flow/rank.ts keeps the array), so they are put in
+// the response's form once per computed answer, not once per call.
+const responseItems = new WeakMap<RankResult['items'], ranker.RankedItem[]>();
+
+function toResponseItems(items: RankResult['items']): ranker.RankedItem[] {
+  let converted = responseItems.get(items);
+  if (converted) return converted;
+  converted = items.map(({ candidate, explanations }) => {
+    // Round the parts first and sum the rounded parts, so the breakdown adds up exactly.
+    const parts = {
+      copurchase: round(candidate.parts.copurchase),
+      affinity: round(candidate.parts.affinity),
+      popularity: round(candidate.parts.popularity),
+      repeat: round(candidate.parts.repeat),
+      context: round(candidate.parts.context),
+    };
+    return {
+      productId: candidate.signals.productId,
+      description: candidate.description,
+      score: parts.copurchase + parts.affinity + parts.popularity + parts.repeat + parts.context,
+      breakdown: parts,
+      candidateSources: [...candidate.signals.sources].sort(),
+      explanations: explanations.map((entry) => ({ feature: entry.feature, value: entry.value, contribution: entry.contribution })),
+    };
+  });
+  responseItems.set(items, converted);
+  return converted;
+}
+
 export function rankHandler(deps: RankDependencies) {
   return async (request: ranker.RankRequest, context: CallContext): Promise<ranker.RankResponse> => {
     const input = toRankInput(request);
     const result = await rank(input, { deadline: context.deadline, signal: context.signal }, deps);
     return {
-      items: result.items.map(({ candidate, explanations }) => {
-        // Round the parts first and sum the rounded parts, so the breakdown adds up exactly.
-        const parts = {
-          copurchase: round(candidate.parts.copurchase),
-          affinity: round(candidate.parts.affinity),
-          popularity: round(candidate.parts.popularity),
-          repeat: round(candidate.parts.repeat),
-          context: round(candidate.parts.context),
-        };
-        return {
-          productId: candidate.signals.productId,
-          description: candidate.description,
-          score: parts.copurchase + parts.affinity + parts.popularity + parts.repeat + parts.context,
-          breakdown: parts,
-          candidateSources: [...candidate.signals.sources].sort(),
-          explanations: explanations.map((entry) => ({ feature: entry.feature, value: entry.value, contribution: entry.contribution })),
-        };
-      }),
+      items: toResponseItems(result.items),
       sources: result.sources,
       models: result.models,
       coldStart: result.coldStart,
