@@ -1,4 +1,4 @@
-// The one client factory: keepalive, message limits, retries only for methods declared idempotent,
+// The one client factory: keepalive, message limits, retries (throttled) only for methods declared idempotent,
 // TLS from AISLE_TLS_* unless told otherwise, and promise-returning calls that always carry a deadline.
 import type { TlsSettings } from '@aisle/config';
 import { channelSecurity, defaultChannelSecurity } from './tls';
@@ -9,6 +9,11 @@ export interface ClientOptions {
   service: string;
   /** Methods safe to retry on UNAVAILABLE (reads, idempotent writes), by their proto name. */
   idempotentMethods?: string[];
+  /**
+   * Also retry those methods when the server sheds them (RESOURCE_EXHAUSTED: refused before any work
+   * was done). For callers with a budget to spare; a ranker fanning out on tight stage budgets has none.
+   */
+  retryShed?: boolean;
   /** Explicit channel credentials; take precedence over `tls`. */
   credentials?: ChannelCredentials;
   /** TLS of this channel; when neither this nor `credentials` is given, AISLE_TLS_* decide (plaintext when unset). */
@@ -30,11 +35,15 @@ export function createClient<C extends Client>(Constructor: ClientConstructor<C>
               initialBackoff: '0.01s',
               maxBackoff: '0.2s',
               backoffMultiplier: 2,
-              retryableStatusCodes: ['UNAVAILABLE'],
+              retryableStatusCodes: options.retryShed ? ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'] : ['UNAVAILABLE'],
             },
           },
         ]
       : [],
+    // gRPC retry throttling (A6): each failed call spends a token, each success earns a tenth of one,
+    // and retries stop while fewer than half of the 10 remain, so a server that is down or shedding
+    // most calls is not sent up to three times the load.
+    retryThrottling: { maxTokens: 10, tokenRatio: 0.1 },
   };
   const security = options.credentials ? { credentials: options.credentials, options: {} } : options.tls ? channelSecurity(options.tls) : defaultChannelSecurity();
   return new Constructor(address, security.credentials, {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { loadTlsSettings } from '@aisle/config';
 import { ranker } from '@aisle/contracts';
-import { createServer, service, type AisleServer, type CallContext } from '@aisle/grpc-kit';
+import { createServer, ResourceExhaustedError, service, type AisleServer, type CallContext } from '@aisle/grpc-kit';
 import { createTestPki, type TestPki } from '@aisle/grpc-kit/testing';
 import { createLogger } from '@aisle/telemetry';
 import { Writable } from 'node:stream';
@@ -36,6 +36,40 @@ describe('createRankerClient', () => {
     expect(seen?.request).toMatchObject({ userId: '17850', k: 3, excludeProductIds: [] });
     expect(seen!.context.deadline - before).toBeGreaterThan(0);
     expect(seen!.context.deadline - before).toBeLessThanOrEqual(450);
+  });
+
+  it('retries a call the ranker shed (RESOURCE_EXHAUSTED), and gives up after three attempts', async () => {
+    let attempts = 0;
+    let shedFirst = 0;
+    const shedding = createServer({
+      logger: silent,
+      services: [
+        service('aisle.ranker.v1.RankerService', ranker.RankerServiceService, {
+          rank: async (request) => {
+            attempts++;
+            if (shedFirst-- > 0) throw new ResourceExhaustedError('server overloaded');
+            return ranker.RankResponse.fromPartial({ items: [{ productId: request.userId, score: 1 }] });
+          },
+        }),
+      ],
+    });
+    const client = createRankerClient(`127.0.0.1:${await shedding.listen('127.0.0.1:0')}`, { timeoutMs: 2000 });
+    try {
+      shedFirst = 1;
+      expect((await client.rank({ userId: '17850', k: 3 })).items[0]?.productId).toBe('17850');
+      expect(attempts).toBe(2);
+      attempts = 0;
+      shedFirst = 10;
+      const error = await client.rank({ userId: '17850', k: 3 }).then(
+        () => undefined,
+        (caught: ServiceError) => caught,
+      );
+      expect(error?.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(attempts).toBe(3);
+    } finally {
+      client.close();
+      await shedding.drain(100);
+    }
   });
 
   it('fails with UNAVAILABLE, not a hang, when the ranker is down', async () => {

@@ -1,5 +1,6 @@
 // The typed client internal backends use to call the ranker: a deadline on every call (300 ms
-// unless said otherwise), retries on UNAVAILABLE (Rank only reads), one channel reused, and the
+// unless said otherwise), up to two retries on UNAVAILABLE or RESOURCE_EXHAUSTED (Rank only reads;
+// throttled as gRPC's retry throttling does), one channel reused, and the
 // caller's credentials: a bearer token and/or TLS (mutual TLS with a client certificate).
 import { readFileSync } from 'node:fs';
 import { Metadata } from '@grpc/grpc-js';
@@ -52,6 +53,8 @@ export function createRankerClient(address: string, options: RankerClientOptions
   const client = createClient(ranker.RankerServiceClient, address, {
     service: 'aisle.ranker.v1.RankerService',
     idempotentMethods: ['Rank'],
+    // A shed call was refused before any work; within the caller's deadline it is worth one more try.
+    retryShed: true,
     tls: options.tls ? tlsSettings(options.tls) : undefined,
   });
   const defaultTimeout = options.timeoutMs ?? 300;
