@@ -57,7 +57,12 @@ runMain(logger, async () => {
     answers:
       config.AISLE_RANK_ANSWER_CACHE_TTL > 0
         ? {
-            cache: new AnswerCache<ReusableAnswer>({ maxEntries: config.AISLE_RANK_ANSWER_CACHE_ENTRIES, ttlMs: config.AISLE_RANK_ANSWER_CACHE_TTL, degradedTtlMs: config.AISLE_RANK_ANSWER_CACHE_DEGRADED_TTL }),
+            cache: new AnswerCache<ReusableAnswer>({
+              maxEntries: config.AISLE_RANK_ANSWER_CACHE_ENTRIES,
+              ttlMs: config.AISLE_RANK_ANSWER_CACHE_TTL,
+              degradedTtlMs: config.AISLE_RANK_ANSWER_CACHE_DEGRADED_TTL,
+              refreshConcurrency: config.AISLE_RANK_ANSWER_REFRESH_CONCURRENCY,
+            }),
             versions: new VersionChecks((userIds, bound) => downstreams.userVersions(userIds, bound)),
           }
         : undefined,

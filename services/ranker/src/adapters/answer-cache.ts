@@ -6,7 +6,10 @@
 // lifetime: past it an answer is still served once more while one computation of it runs in the
 // background (stale-while-revalidate), so an expiry never makes callers wait, and past twice the
 // lifetime it is gone. Each lifetime is cut by up to a quarter at random, so answers computed together
-// are not recomputed together. A degraded answer (a source late or failed) lives briefly: under
+// are not recomputed together, and background refreshes wait in one queue, a few at a time
+// (refreshConcurrency): a wave of answers going stale together (a deployment, a burst of new users)
+// never takes the machine from the requests being served; a refresh that waits too long only means
+// the next request past twice the lifetime computes in the foreground. A degraded answer (a source late or failed) lives briefly: under
 // overload that is what lets the load fall instead of every request computing another degraded
 // answer; when the user read itself failed there is no version to check, and that answer is served
 // as it is until its (brief) lifetime ends. A degraded computation never replaces a whole answer held
@@ -41,6 +44,8 @@ export interface AnswerCacheSettings {
   ttlMs: number;
   /** Lifetime of a degraded answer (at most ttlMs). */
   degradedTtlMs: number;
+  /** Background refreshes running at once; the rest wait in order (default 2). */
+  refreshConcurrency?: number;
 }
 
 /** What one computation gives the cache: the answer (a whole one without userVersion is not held). */
@@ -53,6 +58,9 @@ export interface Computed<T, R> {
 export class AnswerCache<T> {
   private readonly entries: LRUCache<string, { held: HeldAnswer<T>; whole: boolean; refreshAtMs: number }>;
   private readonly computing = new Map<string, { basis: string; done: Promise<HeldAnswer<T> | undefined> }>();
+  // Refreshes waiting, oldest first, at most one per key (a Map keeps insertion order).
+  private readonly refreshQueue = new Map<string, () => Promise<unknown>>();
+  private refreshing = 0;
 
   constructor(
     private readonly settings: AnswerCacheSettings,
@@ -81,6 +89,40 @@ export class AnswerCache<T> {
   running(key: string, basis: string): Promise<HeldAnswer<T> | undefined> | undefined {
     const current = this.computing.get(key);
     return current?.basis === basis ? current.done : undefined;
+  }
+
+  /**
+   * Queues `work`, a background recomputation of the stale answer for `key`, behind the refreshes
+   * already waiting; it runs when fewer than refreshConcurrency run, unless by then the answer was
+   * computed again, is being computed, or has gone. Never throws; a key already waiting is not queued twice.
+   */
+  refreshLater(key: string, work: () => Promise<unknown>): void {
+    if (this.refreshQueue.has(key)) return;
+    this.refreshQueue.set(key, work);
+    this.startRefreshes();
+  }
+
+  /** Refreshes running and waiting. */
+  get refreshes(): { running: number; waiting: number } {
+    return { running: this.refreshing, waiting: this.refreshQueue.size };
+  }
+
+  private startRefreshes(): void {
+    const limit = Math.max(1, this.settings.refreshConcurrency ?? 2);
+    for (const [key, work] of this.refreshQueue) {
+      if (this.refreshing >= limit) return;
+      this.refreshQueue.delete(key);
+      const entry = this.entries.peek(key);
+      if (!entry || this.now() < entry.refreshAtMs || this.computing.has(key)) continue;
+      this.refreshing++;
+      void Promise.resolve()
+        .then(work)
+        .catch(() => undefined)
+        .finally(() => {
+          this.refreshing--;
+          this.startRefreshes();
+        });
+    }
   }
 
   /** Runs `work` as the computation of `key` others may wait for, and holds what it computed. */

@@ -205,6 +205,38 @@ describe('answer cache', () => {
     expect(user.reads).toEqual(['context', 'context']);
   });
 
+  it('runs background refreshes a few at a time, in order, once per key, and skips one no longer needed', async () => {
+    let now = 0;
+    const cache = new AnswerCache<string>({ maxEntries: 10, ttlMs: 1_000, degradedTtlMs: 100, refreshConcurrency: 1 }, () => 0, () => now);
+    const held = (answer: string) => ({ userVersion: 'v', basis: 'b', computedAtMs: now, answer });
+    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, held(key), true);
+    now = 1_500;
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    const work = (key: string) => () => {
+      started.push(key);
+      return new Promise<void>((resolve) => finish.set(key, resolve));
+    };
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    for (const key of ['a', 'b', 'c', 'b']) cache.refreshLater(key, work(key));
+    await settle();
+    expect(started).toEqual(['a']);
+    expect(cache.refreshes).toEqual({ running: 1, waiting: 2 });
+    // b is computed again in the foreground meanwhile: its refresh is no longer needed.
+    cache.set('b', held('b again'), true);
+    finish.get('a')!();
+    await settle();
+    expect(started).toEqual(['a', 'c']);
+    finish.get('c')!();
+    // A refresh that fails frees its place too.
+    cache.refreshLater('d', () => Promise.reject(new Error('downstream down')));
+    cache.refreshLater('a', work('a'));
+    await settle();
+    await settle();
+    expect(started).toEqual(['a', 'c', 'a']);
+    expect(cache.refreshes).toEqual({ running: 1, waiting: 0 });
+  });
+
   it('cuts each lifetime by up to a quarter at random, so answers computed together expire apart', () => {
     const held = { userVersion: 'v', basis: '', computedAtMs: 0, answer: 1 };
     const lifetime = (random: number, whole: boolean) => {

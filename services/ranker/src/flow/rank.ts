@@ -136,8 +136,9 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
     if (found) {
       const current = await timed('user_version', () => callSource(() => answers.versions.check(input.userId, bound(settings.stageBudgetMs.userContext))));
       if (current.value?.version === found.held.userVersion) {
-        // Past its lifetime: served this once more while one computation refreshes it, off this call.
-        if (found.stale && !cache.running(key, basis)) void detached(() => computeAndHold(background(parts)).catch(() => undefined));
+        // Past its lifetime: served this once more while one computation refreshes it, off this call
+        // and queued behind other refreshes (its budget starts when it runs).
+        if (found.stale) cache.refreshLater(key, () => detached(() => computeAndHold(background(parts))));
         return reuse(found.held, input, current.value.featureAgeMs, timings, deps);
       }
       // The feature service did not answer the check in time: computing now would ask it again and
