@@ -7,12 +7,12 @@
 // background (stale-while-revalidate), so an expiry never makes callers wait, and past twice the
 // lifetime it is gone. Each lifetime is cut by up to a quarter at random, so answers computed together
 // are not recomputed together, and background refreshes wait in one queue, a few at a time
-// (refreshConcurrency): a wave of answers going stale together (a deployment, a burst of new users)
-// never takes the machine from the requests being served; a refresh that waits too long only means
-// the next request past twice the lifetime computes in the foreground. A degraded answer (a source late or failed) lives briefly: under
-// overload that is what lets the load fall instead of every request computing another degraded
-// answer; when the user read itself failed there is no version to check, and that answer is served
-// as it is until its (brief) lifetime ends. A degraded computation never replaces a whole answer held
+// (refreshConcurrency): a wave of answers going stale together (say, after a restart's warm-up) never
+// takes the machine from the requests being served; a refresh that waits too long only means the
+// next request past twice the lifetime computes in the foreground. A degraded answer (a source late
+// or failed) lives briefly: under overload that is what lets the load fall instead of every request
+// computing another degraded answer; when the user read itself failed there is no version to check,
+// and that answer is served as it is until its (brief) lifetime ends. A degraded computation never replaces a whole answer held
 // for the same basis and user version (that answer is still right; only its refresh is put off), so a
 // busy moment cannot turn whole answers into degraded ones. Identical requests arriving while one is
 // computed wait for that computation instead of starting their own.
