@@ -1,5 +1,5 @@
 // Model registry tables in Cassandra: metadata by (model, version), chunks by (model, version, index).
-import type { types } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import type { ProductionState, RegistryBackend } from '../registry/backend';
 import type { ModelStage, ModelVersionInfo } from '../types';
 import { READ_PROFILE, WRITE_PROFILE, type CassandraConnection } from './connection';
@@ -8,6 +8,8 @@ import { long, num } from './values';
 
 const READ = { prepare: true, executionProfile: READ_PROFILE };
 const WRITE = { prepare: true, executionProfile: WRITE_PROFILE };
+// Paxos among the local data center's replicas: the registry's compare-and-set (see RegistryBackend).
+const COMPARE_AND_SET = { ...WRITE, serialConsistency: types.consistencies.localSerial };
 
 function toInfo(row: types.Row): ModelVersionInfo {
   const metrics = (row.get('metrics') as Record<string, number> | null) ?? {};
@@ -71,8 +73,12 @@ export class CassandraRegistryBackend implements RegistryBackend {
     return row ? { current: row.get('current_version') ?? '', history: (row.get('history') as string[] | null) ?? [] } : { current: '', history: [] };
   }
 
-  async setProduction(model: string, state: ProductionState): Promise<void> {
-    await (await this.connection.client()).execute(this.q.insertProduction, [model, state.current, state.history, long(Date.now())], WRITE);
+  async setProduction(model: string, state: ProductionState, expectedCurrent: string): Promise<boolean> {
+    const client = await this.connection.client();
+    const result = expectedCurrent
+      ? await client.execute(this.q.updateProduction, [state.current, state.history, long(Date.now()), model, expectedCurrent], COMPARE_AND_SET)
+      : await client.execute(this.q.insertProduction, [model, state.current, state.history, long(Date.now())], COMPARE_AND_SET);
+    return result.wasApplied();
   }
 
   async setStage(model: string, version: string, stage: ModelStage, promotedBy: string, promotedUnixMs: number): Promise<void> {

@@ -31,7 +31,9 @@ export function cql(keyspace: string, logTtlSeconds: number) {
     insertChunk: `INSERT INTO ${keyspace}.model_artifact_chunks (model, version, chunk_index, data) VALUES (?, ?, ?, ?)`,
     selectChunk: `SELECT data FROM ${keyspace}.model_artifact_chunks WHERE model = ? AND version = ? AND chunk_index = ?`,
     selectProduction: `SELECT current_version, history FROM ${keyspace}.model_production WHERE model = ?`,
-    insertProduction: `INSERT INTO ${keyspace}.model_production (model, current_version, history, updated_ms) VALUES (?, ?, ?, ?)`,
+    // Lightweight transactions: every write of a model's production state is a compare-and-set.
+    insertProduction: `INSERT INTO ${keyspace}.model_production (model, current_version, history, updated_ms) VALUES (?, ?, ?, ?) IF NOT EXISTS`,
+    updateProduction: `UPDATE ${keyspace}.model_production SET current_version = ?, history = ?, updated_ms = ? WHERE model = ? IF current_version = ?`,
     selectUserSlate: `SELECT slate_id FROM ${keyspace}.slates_by_user WHERE user_hash = ? AND slate_id = ?`,
     selectUserSlates: `SELECT slate_id, day, served_ms FROM ${keyspace}.slates_by_user WHERE user_hash = ?`,
     insertUserSlate: `INSERT INTO ${keyspace}.slates_by_user (user_hash, slate_id, day, served_ms) VALUES (?, ?, ?, ?) USING TTL ?`,

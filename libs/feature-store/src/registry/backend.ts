@@ -17,6 +17,10 @@ export interface RegistryBackend {
   listModels(): Promise<string[]>;
   getChunk(model: string, version: string, index: number): Promise<Uint8Array | undefined>;
   getProduction(model: string): Promise<ProductionState>;
-  setProduction(model: string, state: ProductionState): Promise<void>;
+  /**
+   * Sets the production state only if the version in production is still `expectedCurrent` ('' = none):
+   * a compare-and-set, so of two promotions (or rollbacks) racing, one applies. False when it did not.
+   */
+  setProduction(model: string, state: ProductionState, expectedCurrent: string): Promise<boolean>;
   setStage(model: string, version: string, stage: ModelStage, promotedBy: string, promotedUnixMs: number): Promise<void>;
 }

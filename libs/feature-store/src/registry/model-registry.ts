@@ -1,10 +1,11 @@
 // Registry behaviour shared by both stores: registration with checksums, newest-first listing,
-// promotion that keeps the previous production version, rollback, and checksum-verified reads.
+// promotion that keeps the previous production version, rollback (both a compare-and-set on the
+// production pointer), and checksum-verified reads.
 import { createHash } from 'node:crypto';
 import { sha256Hex, splitChunks } from '../domain/artifact';
 import { StoreNotFoundError, StorePreconditionError } from '../errors';
 import type { ArtifactChunk, ModelVersionInfo, ModelVersionInput, Promotion, Rollback } from '../types';
-import type { RegistryBackend } from './backend';
+import type { ProductionState, RegistryBackend } from './backend';
 
 export class ModelRegistry {
   constructor(private readonly backend: RegistryBackend) {}
@@ -63,9 +64,11 @@ export class ModelRegistry {
     const state = await this.backend.getProduction(model);
     if (state.current === version) return { info, previousVersion: state.history.at(-1) ?? '' };
     const history = state.current ? [...state.history, state.current] : state.history;
-    await this.backend.setStage(model, version, 'production', promotedBy, now);
+    // The production pointer first, as a compare-and-set: of two promotions racing, one wins, and the
+    // loser changes nothing (not even a stage) and is told to look again.
+    await this.swapProduction(model, { current: version, history }, state.current, `promote ${version}`);
     if (state.current) await this.backend.setStage(model, state.current, 'retired', promotedBy, now);
-    await this.backend.setProduction(model, { current: version, history });
+    await this.labelProduction(model, version, promotedBy, now);
     return { info: { ...info, stage: 'production', promotedBy, promotedUnixMs: now }, previousVersion: state.current };
   }
 
@@ -74,10 +77,26 @@ export class ModelRegistry {
     const previous = state.history.at(-1);
     if (!state.current || !previous) throw new StorePreconditionError(`model ${model} has no earlier production version to roll back to`);
     const info = await this.required(model, previous);
-    await this.backend.setStage(model, previous, 'production', promotedBy, now);
+    await this.swapProduction(model, { current: previous, history: state.history.slice(0, -1) }, state.current, 'roll back');
     await this.backend.setStage(model, state.current, 'retired', promotedBy, now);
-    await this.backend.setProduction(model, { current: previous, history: state.history.slice(0, -1) });
+    await this.labelProduction(model, previous, promotedBy, now);
     return { info: { ...info, stage: 'production', promotedBy, promotedUnixMs: now }, rolledBackVersion: state.current };
+  }
+
+  private async swapProduction(model: string, next: ProductionState, expected: string, what: string): Promise<void> {
+    if (await this.backend.setProduction(model, next, expected)) return;
+    const now = (await this.backend.getProduction(model)).current;
+    throw new StorePreconditionError(`model ${model}: production changed from ${expected || 'none'} to ${now || 'none'} while this call was about to ${what}; look again and retry if still wanted`);
+  }
+
+  /**
+   * Labels `version` production, then looks at the pointer again: if a later promotion took it
+   * meanwhile (and may already have retired this version), the label goes back to retired, so the
+   * labels end up naming one production version whatever order the two calls' writes ran in.
+   */
+  private async labelProduction(model: string, version: string, promotedBy: string, now: number): Promise<void> {
+    await this.backend.setStage(model, version, 'production', promotedBy, now);
+    if ((await this.backend.getProduction(model)).current !== version) await this.backend.setStage(model, version, 'retired', promotedBy, now);
   }
 
   private async required(model: string, version: string): Promise<ModelVersionInfo> {

@@ -38,10 +38,19 @@ export class SqliteRegistryBackend implements RegistryBackend {
     return row ? { current: row.current, history: JSON.parse(row.history) as string[] } : { current: '', history: [] };
   }
 
-  async setProduction(model: string, state: ProductionState): Promise<void> {
-    this.db
-      .prepare('INSERT OR REPLACE INTO model_production (model, current_version, history, updated_ms) VALUES (?, ?, ?, ?)')
-      .run(model, state.current, JSON.stringify(state.history), Date.now());
+  async setProduction(model: string, state: ProductionState, expectedCurrent: string): Promise<boolean> {
+    // IMMEDIATE: the write lock is taken before the read, so another process sharing the file cannot
+    // change production between this check and this write.
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT current_version AS current FROM model_production WHERE model = ?').get(model) as { current: string } | undefined;
+        if ((row?.current ?? '') !== expectedCurrent) return false;
+        this.db
+          .prepare('INSERT OR REPLACE INTO model_production (model, current_version, history, updated_ms) VALUES (?, ?, ?, ?)')
+          .run(model, state.current, JSON.stringify(state.history), Date.now());
+        return true;
+      })
+      .immediate();
   }
 
   async setStage(model: string, version: string, stage: ModelStage, promotedBy: string, promotedUnixMs: number): Promise<void> {

@@ -386,6 +386,30 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         await expect(store.rollbackModel(model, 'carol')).rejects.toBeInstanceOf(StorePreconditionError);
       });
 
+      it('of two promotions racing, applies one and refuses the other: one version in production, its history intact', async () => {
+        const store = await openStore('registry');
+        const model = uniqueIds('m')('affinity');
+        for (const version of ['v1', 'v2', 'v3']) await store.registerModelVersion(input(model, version), new Uint8Array([1]));
+        await store.promoteModelVersion(model, 'v1', 'alice');
+        const outcomes = await Promise.allSettled([store.promoteModelVersion(model, 'v2', 'bob'), store.promoteModelVersion(model, 'v3', 'carol')]);
+        const won = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+        for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(StorePreconditionError);
+        // Both may succeed only one after the other: the second then retired the first.
+        if (won.length === 2) {
+          const [a, b] = won as [(typeof won)[0], (typeof won)[0]];
+          expect([a.previousVersion === 'v1' && b.previousVersion === a.info.version, b.previousVersion === 'v1' && a.previousVersion === b.info.version]).toContain(true);
+        }
+        const current = (await store.getModelVersion(model))!.version;
+        const stages = await Promise.all(['v1', 'v2', 'v3'].map(async (version) => (await store.getModelVersion(model, version))!.stage));
+        expect(stages.filter((stage) => stage === 'production')).toHaveLength(1);
+        expect(stages[['v1', 'v2', 'v3'].indexOf(current)]).toBe('production');
+        // Rolling back walks the history the winner(s) recorded, back to v1.
+        let back = await store.rollbackModel(model, 'dave');
+        if (won.length === 2) back = await store.rollbackModel(model, 'dave');
+        expect(back.info.version).toBe('v1');
+        await expect(store.rollbackModel(model, 'dave')).rejects.toBeInstanceOf(StorePreconditionError);
+      });
+
       it('refuses unknown versions', async () => {
         const store = await openStore('registry');
         await expect(store.promoteModelVersion('affinity', 'nope', 'x')).rejects.toBeInstanceOf(StoreNotFoundError);
