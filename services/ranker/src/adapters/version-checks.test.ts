@@ -35,32 +35,6 @@ describe('version checks', () => {
     expect(sizes).toEqual([2, 2, 1]);
   });
 
-  it('while a call is out, holds the checks of later turns and sends them together when it comes back', async () => {
-    const calls: string[][] = [];
-    const replies: (() => void)[] = [];
-    const checks = new VersionChecks((ids) => {
-      calls.push(ids);
-      return new Promise((resolve) => replies.push(() => resolve(answer(ids))));
-    });
-    const turn = () => new Promise((resolve) => setImmediate(resolve));
-    const first = checks.check('a', bound(1000));
-    await turn();
-    expect(calls).toEqual([['a']]);
-    const later = [checks.check('b', bound(1000))];
-    await turn();
-    later.push(checks.check('c', bound(1000)));
-    await turn();
-    expect(calls).toEqual([['a']]);
-    expect(checks.pending).toEqual({ inFlight: 1, waiting: 2 });
-    replies[0]!();
-    await first;
-    await turn();
-    expect(calls).toEqual([['a'], ['b', 'c']]);
-    replies[1]!();
-    expect((await Promise.all(later)).map((current) => current.version)).toEqual(['v-b', 'v-c']);
-    expect(checks.pending).toEqual({ inFlight: 0, waiting: 0 });
-  });
-
   it('fails every check of a failed call, and refuses an answer that does not match the ids', async () => {
     const failing = new VersionChecks(async () => {
       throw new Error('UNAVAILABLE');
