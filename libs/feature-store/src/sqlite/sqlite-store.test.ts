@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { storeContractSuite } from '../testing';
+import { line, storeContractSuite } from '../testing';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './migrations';
 import { openDatabase } from './sqlite-api';
 import { SqliteStore } from './sqlite-store';
@@ -11,6 +11,25 @@ const dir = mkdtempSync(join(tmpdir(), 'aisle-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 storeContractSuite('sqlite', async (dataset) => new SqliteStore(join(dir, `${dataset}.db`)));
+
+describe('SQLite reads', () => {
+  it('let other reads run while a large product batch is read', async () => {
+    const store = new SqliteStore(join(dir, 'slices.db'));
+    // 300 products of 100 lines each: reading all their lines takes well over one slice.
+    const products = Array.from({ length: 300 }, (_, p) => `P${p}`);
+    for (let batch = 0; batch < 6; batch++) {
+      await store.ingest(
+        products.slice(batch * 50, batch * 50 + 50).flatMap((productId) => Array.from({ length: 100 }, (_, i) => line({ lineId: `${productId}-${i}`, productId, invoiceNo: `i${i}`, userId: `u${i % 7}` }))),
+      );
+    }
+    const order: string[] = [];
+    const big = store.getProducts(products).then((found) => order.push(`products ${found.size}`));
+    const small = store.userVersions(['u1']).then((found) => order.push(`versions ${found.size}`));
+    await Promise.all([big, small]);
+    expect(order).toEqual(['versions 1', 'products 300']);
+    await store.close();
+  });
+});
 
 describe('SQLite migrations', () => {
   it('apply once and are a no-op on an up-to-date file', async () => {

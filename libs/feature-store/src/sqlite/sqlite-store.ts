@@ -15,6 +15,8 @@ import { openDatabase, type Database, type Statement } from './sqlite-api';
 import { SqliteRegistryBackend } from './sqlite-registry';
 
 const SCAN_PAGE = 5000;
+/** Longest a multi-key read runs before it lets the event loop take a turn. */
+const READ_SLICE_MS = 5;
 
 export class SqliteStore implements FeatureStore {
   readonly kind = 'sqlite' as const;
@@ -93,9 +95,17 @@ export class SqliteStore implements FeatureStore {
        FROM product_lines WHERE product_id = ?`,
     );
     const found = new Map<string, ProductRecord>();
+    // A product's facts come from all its lines (thousands for the popular ones): 500 uncached popular
+    // products take ~400 ms of reads. The event loop gets a turn every few milliseconds in between, so
+    // one large batch never holds up the small reads (user versions) queued behind it.
+    let sliceStarted = performance.now();
     for (const productId of productIds) {
       const product = deriveProduct(productId, select.all(productId) as ProductLineRow[]);
       if (product) found.set(productId, product);
+      if (performance.now() - sliceStarted > READ_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+      }
     }
     return found;
   }
