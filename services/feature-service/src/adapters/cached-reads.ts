@@ -11,6 +11,8 @@ export class CachedReads {
   // Unknown products are cached too ({ product: null }), so repeated misses stay cheap.
   private readonly products: LRUCache<string, { product: ProductRecord | null }>;
   private readonly rankings: LRUCache<string, ScoredProduct[]>;
+  // Product reads under way, by id (see load).
+  private readonly loading = new Map<string, Promise<ProductRecord | null>>();
 
   constructor(
     private readonly store: FeatureStore,
@@ -33,14 +35,38 @@ export class CachedReads {
     lookups.add(missing.length, { [ATTR.CACHE_NAME]: 'products', [ATTR.CACHE_HIT]: false });
     annotateActiveSpan({ [PER.cacheHits('products')]: ids.length - missing.length, [PER.cacheMisses('products')]: missing.length });
     if (missing.length > 0) {
-      const loaded = await this.store.getProducts(missing);
-      for (const id of missing) {
-        const product = loaded.get(id);
-        this.products.set(id, { product: product ?? null });
+      const products = await Promise.all(this.load(missing));
+      missing.forEach((id, i) => {
+        const product = products[i];
         if (product) found.set(id, product);
-      }
+      });
     }
     return found;
+  }
+
+  /**
+   * One promise per id, in order. Ids another call is already reading are joined, not read again: when
+   * the cache expires under load, many identical batches arrive together, and a read of 500 popular
+   * products is ~400 ms of SQLite work, so without this each batch would repeat it.
+   */
+  private load(ids: readonly string[]): Promise<ProductRecord | null>[] {
+    const unread = ids.filter((id) => !this.loading.has(id));
+    if (unread.length > 0) {
+      const read = this.store.getProducts(unread);
+      for (const id of unread) {
+        const one = read.then((loaded) => {
+          const product = loaded.get(id) ?? null;
+          this.products.set(id, { product });
+          return product;
+        });
+        this.loading.set(id, one);
+        void one.then(
+          () => this.loading.delete(id),
+          () => this.loading.delete(id),
+        );
+      }
+    }
+    return ids.map((id) => this.loading.get(id)!);
   }
 
   /** The full stored ranking of a scope (up to POPULARITY_DEPTH); callers slice. */
