@@ -3,6 +3,7 @@
 // (5,000 lines) so one never blocks the event loop for long.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
 import { deriveProduct } from '../domain/product';
 import { decodeSlate, encodeSlate, slateUserKey } from '../domain/slates';
@@ -103,7 +104,7 @@ export class SqliteStore implements FeatureStore {
       const product = deriveProduct(productId, select.all(productId) as ProductLineRow[]);
       if (product) found.set(productId, product);
       if (performance.now() - sliceStarted > READ_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         sliceStarted = performance.now();
       }
     }
@@ -130,7 +131,7 @@ export class SqliteStore implements FeatureStore {
       if (rows.length < SCAN_PAGE) break;
       const last = rows[rows.length - 1]!;
       after = [last.productId, last.invoiceNo, last.lineId];
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     const rankings = accumulator.rankings(POPULARITY_DEPTH);
     const now = Date.now();
@@ -169,7 +170,7 @@ export class SqliteStore implements FeatureStore {
       if (rows.length > 0) yield rows;
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1]!.lineId;
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
 
@@ -201,7 +202,7 @@ export class SqliteStore implements FeatureStore {
       if (rows.length < pageSize) return;
       const last = rows[rows.length - 1]!;
       after = { served: last.served, id: last.id };
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
 
