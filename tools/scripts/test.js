@@ -9,7 +9,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, readFileSync, readdirSync } = require('node:fs');
-const { join } = require('node:path');
+const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..', '..');
 const required = process.env.CI === 'true' || process.env.AISLE_REQUIRE_CASSANDRA === '1';
@@ -53,6 +53,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let failedSuites = 0;
+const failures = [];
+const firstLine = (message) => String(message ?? '').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
 // Projects live in libs/*, services/*, tools/* and deploy/.
 const projectDirs = ['libs', 'services', 'tools'].flatMap((group) => readdirSync(join(root, group)).map((project) => join(root, group, project)));
 for (const dir of [...projectDirs, join(root, 'deploy')]) {
@@ -65,7 +67,16 @@ for (const dir of [...projectDirs, join(root, 'deploy')]) {
   // A file whose beforeAll fails counts its tests as skipped, not failed: count failed suites too
   // (vitest's suites are files and describe blocks).
   failedSuites += result.numFailedTestSuites;
+  for (const file of result.testResults ?? []) {
+    const where = relative(root, file.name);
+    const tests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of tests) failures.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    // A file can fail outside its tests (an import, a beforeAll); vitest's report then may carry no message.
+    if (file.status === 'failed' && (file.message || tests.length === 0)) failures.push(`${where}: ${file.message ? firstLine(file.message) : 'failed outside its tests (a hook or an import: see its output above)'}`);
+  }
 }
 console.log(`\n${cassandraNote}`);
+// The names of what failed, last: a CI log is often read from its end.
+if (failures.length > 0) console.log(`Failed:\n${failures.map((failure) => `  ${failure}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped${failedSuites > 0 ? `; ${failedSuites} failed suite(s) (files or describe blocks)` : ''}`);
 process.exit(run.status === 0 && failed === 0 && failedSuites === 0 ? 0 : 1);
