@@ -213,9 +213,8 @@ describe('createServer', () => {
     const drained = server.drain(500);
     release();
     await expect(finishing).resolves.toMatchObject({ info: undefined });
-    const started = Date.now();
     await drained;
-    expect(Date.now() - started).toBeLessThan(5000);
+    // The hanging call was cut by the drain, not left to run into its 10-second deadline.
     expect([status.UNAVAILABLE, status.CANCELLED]).toContain((await hanging).code);
   });
 });
