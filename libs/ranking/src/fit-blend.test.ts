@@ -1,21 +1,13 @@
+import { seededRandom } from '@aisle/retail-data';
 import { describe, expect, it } from 'vitest';
 import { BLEND_PARTS, type BlendPart } from './blend';
 import { BlendProblem, fitBlend, type FitCandidate, type FitList } from './fit-blend';
-
-/** Seeded generator so the synthetic problems are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 const zero = (): Record<BlendPart, number> => ({ copurchase: 0, affinity: 0, popularity: 0, repeat: 0, context: 0 });
 
 /** Users whose truth is the top `relevant` candidates by one signal; every other signal is noise. */
 function alignedWith(part: BlendPart, users: number, seed: number, relevant = 3): FitList[] {
-  const next = seeded(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: users }, (_, u) => {
     const candidates: FitCandidate[] = Array.from({ length: 30 }, (_, c) => {
       const signals = zero();

@@ -3,6 +3,7 @@
 // bought, find the weights whose page (same order, tie-break and family diversity as selectTopK) has
 // the best mean NDCG@k, averaged over the views ("all" and "new"). Pure and deterministic: a seeded
 // random search over the simplex, then coordinate ascent from the best points.
+import { seededRandom } from '@aisle/retail-data';
 import { BLEND_PARTS, type BlendPart, type BlendWeights } from './blend';
 import { isProductId, productFamily } from './select';
 
@@ -174,18 +175,6 @@ export class BlendProblem {
   }
 }
 
-/** mulberry32: a small seeded generator, so the search is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function normalised(weights: Float64Array): Float64Array {
   const sum = weights.reduce((a, b) => a + b, 0);
   return sum > 0 ? weights.map((value) => value / sum) : new Float64Array(PARTS).fill(1 / PARTS);
@@ -199,7 +188,8 @@ function toWeights(weights: Float64Array): BlendWeights {
 /** Fits the blend weights to the views (see the file comment). */
 export function fitBlend(views: readonly FitView[], options: FitOptions = {}): FitResult {
   const problem = new BlendProblem(views, options);
-  const next = random(options.seed ?? 1);
+  // Seeded, so the search is the same on every run.
+  const next = seededRandom(options.seed ?? 1);
   const uniform = new Float64Array(PARTS).fill(1 / PARTS);
   const uniformObjective = problem.evaluate(uniform).objective;
 
