@@ -29,4 +29,77 @@ describe('CachedReads.getProducts', () => {
     expect(reads).toHaveLength(2);
     await store.close();
   });
+
+  it('serves a product in the last quarter of its TTL and reads it again in the background, so a hot product never expires on the request path', async () => {
+    const store = new SqliteStore(join(dir, 'ahead.db'));
+    await store.ingest(['A', 'B'].map((productId, i) => line({ lineId: `l${i}`, productId })));
+    let now = 1_000;
+    const settings = { productCacheEntries: 100, productCacheTtlMs: 1_000, popularCacheEntries: 10, popularCacheTtlMs: 1_000 };
+    // Reads are counted, and held until released: a lookup that waited for one would never end.
+    const reads: string[][] = [];
+    let release: () => void = () => undefined;
+    let held: Promise<unknown> = Promise.resolve();
+    const getProducts = store.getProducts.bind(store);
+    store.getProducts = (ids) => {
+      reads.push([...ids]);
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const read = gate.then(() => getProducts(ids));
+      held = read;
+      return read;
+    };
+    const cached = new CachedReads(store, settings, { now: () => now });
+    const first = cached.getProducts(['A', 'B']);
+    release();
+    expect([...(await first).keys()]).toEqual(['A', 'B']);
+
+    now += 700; // 300 ms left: still fresh, nothing read
+    expect((await cached.getProducts(['A', 'B'])).size).toBe(2);
+    expect(reads).toHaveLength(1);
+
+    now += 100; // 200 ms left (under a quarter): served at once while the read runs behind, held
+    expect((await cached.getProducts(['A', 'B'])).size).toBe(2);
+    expect((await cached.getProducts(['A'])).size).toBe(1); // the refresh under way is not started twice
+    expect(reads).toEqual([['A', 'B'], ['A', 'B']]);
+    release();
+    await held;
+
+    now += 700; // past the first read's expiry: the refreshed entries serve, nothing read
+    expect((await cached.getProducts(['A', 'B'])).size).toBe(2);
+    expect(reads).toHaveLength(2);
+    await store.close();
+  });
+
+  it('after a write forgets a product, neither joins nor caches a read of it that began before the write', async () => {
+    const store = new SqliteStore(join(dir, 'forget.db'));
+    await store.ingest([line({ lineId: 'a1', productId: 'A', invoiceNo: 'inv-1' })]);
+    // Each read is made in full at once, its answer held until released.
+    const releases: (() => void)[] = [];
+    const getProducts = store.getProducts.bind(store);
+    store.getProducts = async (ids) => {
+      const read = await getProducts(ids);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return read;
+    };
+    const cached = new CachedReads(store, { productCacheEntries: 100, productCacheTtlMs: 60_000, popularCacheEntries: 10, popularCacheTtlMs: 60_000 });
+    const invoices = async () => (await cached.getProducts(['A'])).get('A')?.invoices;
+    const readsMade = async (n: number) => {
+      while (releases.length < n) await new Promise((resolve) => setImmediate(resolve));
+    };
+
+    const before = invoices();
+    await readsMade(1);
+    await store.ingest([line({ lineId: 'a2', productId: 'A', invoiceNo: 'inv-2' })]);
+    cached.forgetProducts(['A']);
+    const afterWrite = invoices(); // not joined to the read under way: a read of its own, after the write
+    await readsMade(2);
+    releases[1]!();
+    expect(await afterWrite).toBe(2);
+    // The older read ends last: its caller asked before the write was acknowledged, so it may see the
+    // old facts, but they must not replace the newer ones in the cache.
+    releases[0]!();
+    expect(await before).toBe(1);
+    expect(await invoices()).toBe(2);
+    expect(releases).toHaveLength(2);
+    await store.close();
+  });
 });
