@@ -221,8 +221,12 @@ describeCassandra('feature-service over Cassandra', (target) => {
   featureServiceSuite('Cassandra', async () => {
     const keyspace = uniqueKeyspace('fsvc');
     const config = loadStoreConfig({ AISLE_STORE: 'cassandra', AISLE_CASSANDRA_CONTACT_POINTS: target.contactPoints.join(','), AISLE_CASSANDRA_DATACENTER: target.localDataCenter, AISLE_CASSANDRA_KEYSPACE: keyspace });
+    // Connected (keyspace created, migrations applied) before the server starts: a dozen schema changes
+    // can take longer than one call's deadline on a busy machine.
+    const store = openStore(config) as CassandraStore;
+    await store.connect();
     return {
-      store: openStore(config),
+      store,
       cleanup: async () => {
         const admin = new Client({ contactPoints: target.contactPoints, localDataCenter: target.localDataCenter });
         await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
