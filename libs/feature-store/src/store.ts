@@ -12,6 +12,7 @@ import type {
   ScoredProduct,
   Slate,
   SlateAppendResult,
+  StockUpdate,
   TransactionLine,
   UserContext,
   UserVersion,
@@ -35,6 +36,12 @@ export interface FeatureStore {
   userVersions(userIds: readonly string[]): Promise<Map<string, UserVersion>>;
   /** Known products among `productIds`; unknown ids are simply absent from the map. */
   getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>>;
+  /**
+   * Records stock updates, durable when the promise resolves. Per product the update with the latest
+   * `updatedUnixMs` stands, whatever order updates arrive in (of two with the same time, in stock wins);
+   * getProducts reports it as `inStock` (true for a product never updated).
+   */
+  setStock(updates: readonly StockUpdate[]): Promise<void>;
   /** The last computed ranking of a scope (GLOBAL_SCOPE or a country), most popular first. */
   popular(scope: string, window: PopularityWindow, limit: number): Promise<ScoredProduct[]>;
   /** Recomputes the popularity rankings from the product lines; returns the number of lines scanned. */

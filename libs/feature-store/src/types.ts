@@ -112,6 +112,13 @@ export interface ScoredProduct {
   score: number;
 }
 
+/** One product's stock as a stock feed reports it: of two updates of a product, the later `updatedUnixMs` wins. */
+export interface StockUpdate {
+  productId: string;
+  inStock: boolean;
+  updatedUnixMs: number;
+}
+
 export interface IngestResult {
   applied: number;
   duplicates: number;

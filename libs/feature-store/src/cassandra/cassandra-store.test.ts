@@ -72,7 +72,7 @@ describeCassandra('Cassandra store', (target) => {
       expect(await migrateCassandra(admin, keyspace, replication)).toEqual([]);
       const tables = await admin.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace], { prepare: true });
       expect(tables.rows.map((row) => row.get('table_name')).sort()).toEqual(
-        ['model_artifact_chunks', 'model_production', 'model_versions', 'popularity', 'product_lines', 'schema_migrations', 'slate_days', 'slates', 'slates_by_user', 'transaction_lines', 'user_purchases', 'user_versions'],
+        ['model_artifact_chunks', 'model_production', 'model_versions', 'popularity', 'product_lines', 'product_stock', 'schema_migrations', 'slate_days', 'slates', 'slates_by_user', 'transaction_lines', 'user_purchases', 'user_versions'],
       );
     });
   });

@@ -10,7 +10,7 @@ import { daysBetween, decodeSlate, encodeSlate, slateDay, slateUserKey } from '.
 import { deriveUserContext, newUserVersion } from '../domain/user-context';
 import { ModelRegistry } from '../registry/model-registry';
 import type { FeatureStore } from '../store';
-import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, StockUpdate, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
 import { CassandraConnection, READ_PROFILE, WRITE_PROFILE } from './connection';
 import { CassandraRegistryBackend } from './cassandra-registry';
 import { executeBatches, groupIntoBatches } from './batches';
@@ -92,9 +92,8 @@ export class CassandraStore implements FeatureStore {
       const found = new Map<string, UserVersion>();
       const unique = [...new Set(userIds)];
       // Partition-key IN queries, a bounded number of keys each, in parallel.
-      const chunks = Array.from({ length: Math.ceil(unique.length / IN_CHUNK) }, (_, i) => unique.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
       await Promise.all(
-        chunks.map(async (chunk) => {
+        chunks(unique, IN_CHUNK).map(async (chunk) => {
           const result = await client.execute(this.q.selectUserVersions, [chunk], { prepare: true, executionProfile: READ_PROFILE });
           for (const row of result.rows) found.set(row.get('user_id') as string, { version: row.get('version') as string, lastWriteUnixMs: num(row.get('last_write_ms')) });
         }),
@@ -107,8 +106,14 @@ export class CassandraStore implements FeatureStore {
     return guarded('getProducts', async () => {
       const client = await this.connection.client();
       const found = new Map<string, ProductRecord>();
-      await Promise.all(
-        productIds.map(async (productId) => {
+      const outOfStock = new Set<string>();
+      const stock = chunks(productIds, IN_CHUNK).map(async (chunk) => {
+        const result = await client.execute(this.q.selectStock, [chunk], { prepare: true, executionProfile: READ_PROFILE });
+        for (const row of result.rows) if (row.get('in_stock') === false) outOfStock.add(row.get('product_id') as string);
+      });
+      await Promise.all([
+        ...stock,
+        ...productIds.map(async (productId) => {
           const result = await client.execute(this.q.selectProductLines, [productId], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 0 });
           const rows: ProductLineRow[] = result.rows.map((row) => ({
             invoiceNo: row.get('invoice_no'),
@@ -123,9 +128,22 @@ export class CassandraStore implements FeatureStore {
           const product = deriveProduct(productId, rows);
           if (product) found.set(productId, product);
         }),
-      );
+      ]);
+      for (const productId of outOfStock) {
+        const product = found.get(productId);
+        if (product) product.inStock = false;
+      }
       // Promise.all finishes in any order; callers get request order from the ids they hold.
       return found;
+    });
+  }
+
+  async setStock(updates: readonly StockUpdate[]): Promise<void> {
+    return guarded('setStock', async () => {
+      const client = await this.connection.client();
+      // The update's time is the cells' write time (microseconds): the latest update wins in any order.
+      const writes = updates.map((update) => ({ query: this.q.insertStockAt, params: [update.productId, update.inStock, long(update.updatedUnixMs), long(update.updatedUnixMs * 1000)] }));
+      await concurrent.executeConcurrent(client, writes, { concurrencyLevel: this.config.writeConcurrency, executionProfile: WRITE_PROFILE, raiseOnFirstError: true });
     });
   }
 
@@ -283,10 +301,8 @@ export class CassandraStore implements FeatureStore {
   private async existingLineIds(client: Client, lineIds: string[]): Promise<Set<string>> {
     const unique = [...new Set(lineIds)];
     const found = new Set<string>();
-    const chunks: string[][] = [];
-    for (let i = 0; i < unique.length; i += IN_CHUNK) chunks.push(unique.slice(i, i + IN_CHUNK));
     await Promise.all(
-      chunks.map(async (ids) => {
+      chunks(unique, IN_CHUNK).map(async (ids) => {
         const result = await client.execute(this.q.selectLogIds, [ids], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 0 });
         for (const row of result.rows) found.add(row.get('line_id'));
       }),
@@ -326,4 +342,9 @@ export class CassandraStore implements FeatureStore {
       writtenUnixMs: num(row.get('written_ms')),
     }));
   }
+}
+
+/** `values` in consecutive slices of at most `size`. */
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(values.length / size) }, (_, i) => values.slice(i * size, (i + 1) * size));
 }

@@ -71,6 +71,15 @@ export const CASSANDRA_MIGRATIONS: CqlMigration[] = [
          user_id text PRIMARY KEY, version text, last_write_ms bigint)`,
     ],
   },
+  {
+    version: 4,
+    description: "products' stock (SetStock), the latest update of each product",
+    statements: [
+      // Written with the update's own time as the cell timestamp: the latest update wins in any order.
+      `CREATE TABLE IF NOT EXISTS product_stock (
+         product_id text PRIMARY KEY, in_stock boolean, updated_ms bigint)`,
+    ],
+  },
 ];
 
 /** Creates the keyspace if needed and applies the migrations it has not recorded; returns those applied now. */

@@ -14,6 +14,8 @@ export function cql(keyspace: string, logTtlSeconds: number) {
     insertUserVersionAt: `INSERT INTO ${keyspace}.user_versions (user_id, version, last_write_ms) VALUES (?, ?, ?) USING TIMESTAMP ?`,
     deleteUserVersion: `DELETE FROM ${keyspace}.user_versions WHERE user_id = ?`,
     insertProductLine: `INSERT INTO ${keyspace}.product_lines (product_id, invoice_no, line_id, time_ms, quantity, unit_price, description, customer_id, country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertStockAt: `INSERT INTO ${keyspace}.product_stock (product_id, in_stock, updated_ms) VALUES (?, ?, ?) USING TIMESTAMP ?`,
+    selectStock: `SELECT product_id, in_stock FROM ${keyspace}.product_stock WHERE product_id IN ?`,
     selectProductLines: `SELECT invoice_no, line_id, time_ms, quantity, unit_price, description, customer_id, country FROM ${keyspace}.product_lines WHERE product_id = ?`,
     deleteProductLine: `DELETE FROM ${keyspace}.product_lines WHERE product_id = ? AND invoice_no = ? AND line_id = ?`,
     scanLog: `SELECT line_id, invoice_no, product_id, description, quantity, unit_price, time_ms, user_id, country FROM ${keyspace}.transaction_lines`,

@@ -31,7 +31,7 @@ export function deriveProduct(productId: string, rows: readonly ProductLineRow[]
     description: latest.description,
     unitPrice: latest.unitPrice,
     isProduct: isProductCode(productId),
-    // There is no stock feed yet: every product the store knows is sellable.
+    // In stock unless a stock update says otherwise (the stores apply those after deriving).
     inStock: true,
     firstSoldUnixMs: ordered[ordered.length - 1]!.timeUnixMs,
     lastSoldUnixMs: latest.timeUnixMs,

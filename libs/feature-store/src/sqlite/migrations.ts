@@ -53,6 +53,13 @@ export const SQLITE_MIGRATIONS: { version: number; description: string; sql: str
         SELECT user_id, lower(hex(randomblob(8))), max(written_ms) FROM user_purchases GROUP BY user_id;
     `,
   },
+  {
+    version: 4,
+    description: "products' stock (SetStock), the latest update of each product",
+    sql: `
+      CREATE TABLE product_stock (product_id TEXT PRIMARY KEY, in_stock INTEGER NOT NULL, updated_ms INTEGER NOT NULL) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies the migrations this database has not seen; returns the versions applied now. */

@@ -10,7 +10,7 @@ import { decodeSlate, encodeSlate, slateUserKey } from '../domain/slates';
 import { deriveUserContext, newUserVersion } from '../domain/user-context';
 import { ModelRegistry } from '../registry/model-registry';
 import type { FeatureStore } from '../store';
-import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, StockUpdate, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
 import { migrateSqlite } from './migrations';
 import { openDatabase, type Database, type Statement } from './sqlite-api';
 import { SqliteRegistryBackend } from './sqlite-registry';
@@ -95,6 +95,7 @@ export class SqliteStore implements FeatureStore {
       `SELECT invoice_no AS invoiceNo, line_id AS lineId, time_ms AS timeUnixMs, quantity, unit_price AS unitPrice, description, customer_id AS customerId, country
        FROM product_lines WHERE product_id = ?`,
     );
+    const stock = this.prepared('SELECT in_stock AS inStock FROM product_stock WHERE product_id = ?');
     const found = new Map<string, ProductRecord>();
     // A product's facts come from all its lines (thousands for the popular ones): 500 uncached popular
     // products take ~400 ms of reads. The event loop gets a turn every few milliseconds in between, so
@@ -102,13 +103,29 @@ export class SqliteStore implements FeatureStore {
     let sliceStarted = performance.now();
     for (const productId of productIds) {
       const product = deriveProduct(productId, select.all(productId) as ProductLineRow[]);
-      if (product) found.set(productId, product);
+      if (product) {
+        const marked = stock.get(productId) as { inStock: number } | undefined;
+        if (marked) product.inStock = marked.inStock === 1;
+        found.set(productId, product);
+      }
       if (performance.now() - sliceStarted > READ_SLICE_MS) {
         await nextTurn();
         sliceStarted = performance.now();
       }
     }
     return found;
+  }
+
+  async setStock(updates: readonly StockUpdate[]): Promise<void> {
+    // The later update wins; of two at the same time, in stock (as Cassandra's cell timestamps decide).
+    const upsert = this.prepared(
+      `INSERT INTO product_stock (product_id, in_stock, updated_ms) VALUES (?, ?, ?)
+       ON CONFLICT (product_id) DO UPDATE SET in_stock = excluded.in_stock, updated_ms = excluded.updated_ms
+       WHERE excluded.updated_ms > product_stock.updated_ms OR (excluded.updated_ms = product_stock.updated_ms AND excluded.in_stock > product_stock.in_stock)`,
+    );
+    this.db.transaction(() => {
+      for (const update of updates) upsert.run(update.productId, update.inStock ? 1 : 0, update.updatedUnixMs);
+    })();
   }
 
   async popular(scope: string, window: PopularityWindow, limit: number): Promise<ScoredProduct[]> {

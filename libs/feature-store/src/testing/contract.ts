@@ -210,6 +210,34 @@ export function storeContractSuite(name: string, open: OpenStore): void {
         expect(found.get(id('POST'))?.isProduct).toBe(false);
         expect(found.has(id('missing'))).toBe(false);
       });
+
+      it('reports the latest stock update of each product, whatever order updates arrive in, and keeps it across a reopen', async () => {
+        const store = await openStore('stock');
+        const id = uniqueIds('stock');
+        const [a, b, c, later] = [id('A'), id('B'), id('C'), id('LATER')];
+        await store.ingest([a, b, c].map((productId, i) => line({ lineId: id(`${i}:1`), invoiceNo: id(`${i}`), productId })));
+        const inStock = async (ids: string[]) => Object.fromEntries([...(await store.getProducts(ids))].map(([productId, product]) => [productId, product.inStock]));
+        expect(await inStock([a, b, c])).toEqual({ [a]: true, [b]: true, [c]: true });
+
+        await store.setStock([
+          { productId: a, inStock: false, updatedUnixMs: T0 + 2 },
+          { productId: b, inStock: false, updatedUnixMs: T0 + 1 },
+          // A product not sold yet may be stocked; it is reported once it sells.
+          { productId: later, inStock: false, updatedUnixMs: T0 + 1 },
+        ]);
+        // B comes back; a late copy of an older update of A changes nothing; a tie goes to "in stock".
+        await store.setStock([
+          { productId: b, inStock: true, updatedUnixMs: T0 + 3 },
+          { productId: a, inStock: true, updatedUnixMs: T0 + 1 },
+          { productId: c, inStock: false, updatedUnixMs: T0 + 5 },
+        ]);
+        await store.setStock([{ productId: c, inStock: true, updatedUnixMs: T0 + 5 }]);
+        expect(await inStock([a, b, c, later])).toEqual({ [a]: false, [b]: true, [c]: true });
+
+        await store.ingest([line({ lineId: id('9:1'), invoiceNo: id('9'), productId: later })]);
+        const reopened = await openStore('stock');
+        expect(Object.fromEntries([...(await reopened.getProducts([a, later]))].map(([productId, product]) => [productId, product.inStock]))).toEqual({ [a]: false, [later]: false });
+      });
     });
 
     describe('popularity', () => {
