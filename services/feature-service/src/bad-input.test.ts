@@ -56,6 +56,8 @@ function cases(): BadInputCase[] {
   const popular = of<features.PopularRequest>('popular', (value) => features.PopularRequest.fromPartial(value));
   const ingest = of<features.IngestRequest>('ingest', (value) => features.IngestRequest.fromPartial(value));
   const erase = of<features.EraseUserRequest>('eraseUser', (value) => features.EraseUserRequest.fromPartial(value));
+  const stock = of<features.SetStockRequest>('setStock', (value) => features.SetStockRequest.fromPartial(value));
+  const update = (over: Partial<features.StockUpdate> = {}): features.StockUpdate => ({ productId: '85123A', inStock: false, updatedUnixMs: 1_764_000_000_000, ...over });
   const list = of<registry.ListModelVersionsRequest>('listModelVersions', (value) => registry.ListModelVersionsRequest.fromPartial(value));
   const get = of<registry.GetModelVersionRequest>('getModelVersion', (value) => registry.GetModelVersionRequest.fromPartial(value));
   const fetch = of<registry.FetchArtifactRequest>('fetchArtifact', (value) => registry.FetchArtifactRequest.fromPartial(value));
@@ -99,6 +101,14 @@ function cases(): BadInputCase[] {
     ingest({ lines: Array.from({ length: 5001 }, (_, i) => line({ lineId: `bulk:${i}` })) }, '5,001 lines', INVALID, 'lines'),
     // lines[0] { quantity: 2^60 }: an int64 a JavaScript number cannot hold exactly.
     { rpc: 'ingest', name: 'an int64 quantity beyond 2^53', request: Buffer.from('0a0a28808080808080808010', 'hex'), code: INVALID, field: 'request' },
+    stock({}, 'no updates', INVALID, 'updates'),
+    stock({ updates: [update(), update({ productId: '製品-🛒', inStock: true })] }, 'a good batch with a unicode product', status.OK),
+    stock({ updates: [update(), update({ updatedUnixMs: 1 })] }, 'the same product twice (the later counts)', status.OK),
+    stock({ updates: Array.from({ length: 5001 }, (_, i) => update({ productId: `P${i}` })) }, '5,001 updates', INVALID, 'updates'),
+    stock({ updates: [update(), update({ productId: '' })] }, 'an empty product id in the second update', INVALID, 'updates[1].product_id'),
+    stock({ updates: [update({ productId: 'x'.repeat(65) })] }, 'an oversized product id', INVALID, 'updates[0].product_id'),
+    stock({ updates: [update({ updatedUnixMs: 0 })] }, 'no update time', INVALID, 'updates[0].updated_unix_ms'),
+    stock({ updates: [update({ updatedUnixMs: -5 })] }, 'a negative update time', INVALID, 'updates[0].updated_unix_ms'),
     erase({}, 'empty request', INVALID, 'user_id'),
     erase({ userId: 'nobody-ü' }, 'an unknown user', status.OK),
     erase({ userId: 'x'.repeat(65) }, 'an oversized user id', INVALID, 'user_id'),

@@ -160,6 +160,20 @@ function featureServiceSuite(name: string, open: () => Promise<{ store: FeatureS
       expect(response.unknownProductIds).toEqual(['NOPE']);
     });
 
+    it('reports the stock SetStock marked, at once although the product was cached, and keeps the later update', async () => {
+      const { client } = running;
+      const inStock = async () => (await unaryCall(client, client.batchGetProducts, { productIds: ['22633'] }, deadline())).products[0]?.inStock;
+      expect(await inStock()).toBe(true); // now cached
+      const set = (inStockNow: boolean, updatedUnixMs: number) => unaryCall(client, client.setStock, { updates: [{ productId: '22633', inStock: inStockNow, updatedUnixMs }] }, deadline());
+      expect(await set(false, T0 + 2)).toEqual(expect.objectContaining({ accepted: 1 }));
+      expect(await inStock()).toBe(false);
+      // A retried older update is accepted and changes nothing; a later one brings it back.
+      await set(true, T0 + 1);
+      expect(await inStock()).toBe(false);
+      await set(true, T0 + 3);
+      expect(await inStock()).toBe(true);
+    });
+
     it('ranks popular products globally, falls back to global for a thin country', async () => {
       const { client, refresher } = running;
       await unaryCall(client, client.ingest, { lines: [wireLine({ lineId: '536367:1', invoiceNo: '536367', productId: '22633', userId: '13047', country: 'France' })] }, deadline());

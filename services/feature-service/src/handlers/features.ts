@@ -21,6 +21,7 @@ export interface FeatureHandlerDeps {
 
 const DEFAULT_RECENT = 50;
 const MAX_USER_VERSIONS = 1000;
+const MAX_STOCK_UPDATES = 5000;
 
 async function registeredVersions(store: FeatureStore) {
   const models = await store.listModels();
@@ -104,6 +105,18 @@ export function featureHandlers(deps: FeatureHandlerDeps): AsyncService<typeof f
       ingestedLines.add(result.duplicates, { [ATTR.INGEST_OUTCOME]: 'duplicate' });
       ingestedLines.add(rejected.length, { [ATTR.INGEST_OUTCOME]: 'rejected' });
       return { applied: result.applied, duplicates: result.duplicates, rejected };
+    },
+
+    setStock: async (request) => {
+      requireMaxItems(request.updates, 'updates', MAX_STOCK_UPDATES, 1);
+      // All or nothing: a feed resends its batch once it is fixed.
+      const updates = request.updates.map((update, i) => {
+        if (!Number.isSafeInteger(update.updatedUnixMs) || update.updatedUnixMs <= 0) throw new InvalidArgumentError(`updates[${i}].updated_unix_ms`, `must be a positive time in ms since the epoch, got ${update.updatedUnixMs}`);
+        return { productId: requireId(update.productId, `updates[${i}].product_id`), inStock: update.inStock, updatedUnixMs: update.updatedUnixMs };
+      });
+      await withSpan('feature-store.set-stock', { [ATTR.STORE_KIND]: store.kind }, () => fromStore(store.setStock(updates)));
+      reads.forgetProducts(new Set(updates.map((update) => update.productId)));
+      return { accepted: updates.length };
     },
 
     eraseUser: async (request) => {

@@ -282,6 +282,31 @@ export interface EraseUserResponse {
   _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
 }
 
+/** One product's stock, as a stock feed reports it. */
+export interface StockUpdate {
+  /** Product id; 1 to 64 characters. */
+  productId: string;
+  /** False when the product cannot be sold now. */
+  inStock: boolean;
+  /** When the feed observed this, ms since the epoch (> 0): of two updates of a product, the later wins. */
+  updatedUnixMs: number;
+  _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
+}
+
+/** Request of SetStock. */
+export interface SetStockRequest {
+  /** Updates to apply; 1 to 5,000 (of a product updated twice, the later one counts). */
+  updates: StockUpdate[];
+  _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
+}
+
+/** Response of SetStock. */
+export interface SetStockResponse {
+  /** Updates durable now; an update older than the product's stored one is durable too and changes nothing. */
+  accepted: number;
+  _unknownFields?: { [key: number]: Uint8Array[] } | undefined;
+}
+
 function createBaseGetUserContextRequest(): GetUserContextRequest {
   return { userId: "", recentLimit: 0, _unknownFields: {} };
 }
@@ -2587,6 +2612,303 @@ export const EraseUserResponse: MessageFns<EraseUserResponse> = {
   },
 };
 
+function createBaseStockUpdate(): StockUpdate {
+  return { productId: "", inStock: false, updatedUnixMs: 0, _unknownFields: {} };
+}
+
+export const StockUpdate: MessageFns<StockUpdate> = {
+  encode(message: StockUpdate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.productId !== "") {
+      writer.uint32(10).string(message.productId);
+    }
+    if (message.inStock !== false) {
+      writer.uint32(16).bool(message.inStock);
+    }
+    if (message.updatedUnixMs !== 0) {
+      writer.uint32(24).int64(message.updatedUnixMs);
+    }
+    if (message._unknownFields !== undefined) {
+      for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
+        const tag = parseInt(key, 10);
+        for (const value of values) {
+          writer.uint32(tag).raw(value);
+        }
+      }
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StockUpdate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStockUpdate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.inStock = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.updatedUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        const buf = reader.skip(tag & 7);
+
+        const list = message._unknownFields![tag];
+
+        if (list === undefined) {
+          message._unknownFields![tag] = [buf];
+        } else {
+          list.push(buf);
+        }
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StockUpdate {
+    return {
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      inStock: isSet(object.inStock)
+        ? globalThis.Boolean(object.inStock)
+        : isSet(object.in_stock)
+        ? globalThis.Boolean(object.in_stock)
+        : false,
+      updatedUnixMs: isSet(object.updatedUnixMs)
+        ? globalThis.Number(object.updatedUnixMs)
+        : isSet(object.updated_unix_ms)
+        ? globalThis.Number(object.updated_unix_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: StockUpdate): unknown {
+    const obj: any = {};
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.inStock !== false) {
+      obj.inStock = message.inStock;
+    }
+    if (message.updatedUnixMs !== 0) {
+      obj.updatedUnixMs = Math.round(message.updatedUnixMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StockUpdate>, I>>(base?: I): StockUpdate {
+    return StockUpdate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StockUpdate>, I>>(object: I): StockUpdate {
+    const message = createBaseStockUpdate();
+    message.productId = object.productId ?? "";
+    message.inStock = object.inStock ?? false;
+    message.updatedUnixMs = object.updatedUnixMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetStockRequest(): SetStockRequest {
+  return { updates: [], _unknownFields: {} };
+}
+
+export const SetStockRequest: MessageFns<SetStockRequest> = {
+  encode(message: SetStockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.updates) {
+      StockUpdate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message._unknownFields !== undefined) {
+      for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
+        const tag = parseInt(key, 10);
+        for (const value of values) {
+          writer.uint32(tag).raw(value);
+        }
+      }
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetStockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetStockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.updates.push(StockUpdate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        const buf = reader.skip(tag & 7);
+
+        const list = message._unknownFields![tag];
+
+        if (list === undefined) {
+          message._unknownFields![tag] = [buf];
+        } else {
+          list.push(buf);
+        }
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetStockRequest {
+    return {
+      updates: globalThis.Array.isArray(object?.updates) ? object.updates.map((e: any) => StockUpdate.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: SetStockRequest): unknown {
+    const obj: any = {};
+    if (message.updates?.length) {
+      obj.updates = message.updates.map((e) => StockUpdate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetStockRequest>, I>>(base?: I): SetStockRequest {
+    return SetStockRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetStockRequest>, I>>(object: I): SetStockRequest {
+    const message = createBaseSetStockRequest();
+    message.updates = object.updates?.map((e) => StockUpdate.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSetStockResponse(): SetStockResponse {
+  return { accepted: 0, _unknownFields: {} };
+}
+
+export const SetStockResponse: MessageFns<SetStockResponse> = {
+  encode(message: SetStockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accepted !== 0) {
+      writer.uint32(8).int32(message.accepted);
+    }
+    if (message._unknownFields !== undefined) {
+      for (const [key, values] of globalThis.Object.entries(message._unknownFields)) {
+        const tag = parseInt(key, 10);
+        for (const value of values) {
+          writer.uint32(tag).raw(value);
+        }
+      }
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetStockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetStockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.accepted = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        const buf = reader.skip(tag & 7);
+
+        const list = message._unknownFields![tag];
+
+        if (list === undefined) {
+          message._unknownFields![tag] = [buf];
+        } else {
+          list.push(buf);
+        }
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetStockResponse {
+    return { accepted: isSet(object.accepted) ? globalThis.Number(object.accepted) : 0 };
+  },
+
+  toJSON(message: SetStockResponse): unknown {
+    const obj: any = {};
+    if (message.accepted !== 0) {
+      obj.accepted = Math.round(message.accepted);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetStockResponse>, I>>(base?: I): SetStockResponse {
+    return SetStockResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetStockResponse>, I>>(object: I): SetStockResponse {
+    const message = createBaseSetStockResponse();
+    message.accepted = object.accepted ?? 0;
+    return message;
+  },
+};
+
 /**
  * FeatureService owns every fact the models and the ranker read: users, products, user×product
  * history, popularity and the transaction log. Writes are idempotent and durable once acknowledged.
@@ -2694,6 +3016,24 @@ export const FeatureServiceService = {
     responseSerialize: (value: EraseUserResponse): Buffer => Buffer.from(EraseUserResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): EraseUserResponse => EraseUserResponse.decode(value),
   },
+  /**
+   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts then reports
+   * `in_stock` as set here (a product never marked is in stock), and the ranker leaves out-of-stock
+   * products off its pages. Each product keeps the update with the latest `updated_unix_ms`, so a
+   * retried or reordered batch is always safe; the response is sent once every update is durable.
+   * Products need not have sold yet. INVALID_ARGUMENT names `updates` (none or over 5,000) or
+   * `updates[i].product_id` / `updates[i].updated_unix_ms` (not after 0); UNAVAILABLE when the store
+   * cannot be reached (retry the batch).
+   */
+  setStock: {
+    path: "/aisle.features.v1.FeatureService/SetStock" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetStockRequest): Buffer => Buffer.from(SetStockRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetStockRequest => SetStockRequest.decode(value),
+    responseSerialize: (value: SetStockResponse): Buffer => Buffer.from(SetStockResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetStockResponse => SetStockResponse.decode(value),
+  },
 } as const;
 
 export interface FeatureServiceServer extends UntypedServiceImplementation {
@@ -2736,6 +3076,16 @@ export interface FeatureServiceServer extends UntypedServiceImplementation {
    * forget them). An unknown user is not an error (every count is 0). INVALID_ARGUMENT names `user_id`.
    */
   eraseUser: handleUnaryCall<EraseUserRequest, EraseUserResponse>;
+  /**
+   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts then reports
+   * `in_stock` as set here (a product never marked is in stock), and the ranker leaves out-of-stock
+   * products off its pages. Each product keeps the update with the latest `updated_unix_ms`, so a
+   * retried or reordered batch is always safe; the response is sent once every update is durable.
+   * Products need not have sold yet. INVALID_ARGUMENT names `updates` (none or over 5,000) or
+   * `updates[i].product_id` / `updates[i].updated_unix_ms` (not after 0); UNAVAILABLE when the store
+   * cannot be reached (retry the batch).
+   */
+  setStock: handleUnaryCall<SetStockRequest, SetStockResponse>;
 }
 
 export interface FeatureServiceClient extends Client {
@@ -2861,6 +3211,30 @@ export interface FeatureServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: EraseUserResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts then reports
+   * `in_stock` as set here (a product never marked is in stock), and the ranker leaves out-of-stock
+   * products off its pages. Each product keeps the update with the latest `updated_unix_ms`, so a
+   * retried or reordered batch is always safe; the response is sent once every update is durable.
+   * Products need not have sold yet. INVALID_ARGUMENT names `updates` (none or over 5,000) or
+   * `updates[i].product_id` / `updates[i].updated_unix_ms` (not after 0); UNAVAILABLE when the store
+   * cannot be reached (retry the batch).
+   */
+  setStock(
+    request: SetStockRequest,
+    callback: (error: ServiceError | null, response: SetStockResponse) => void,
+  ): ClientUnaryCall;
+  setStock(
+    request: SetStockRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetStockResponse) => void,
+  ): ClientUnaryCall;
+  setStock(
+    request: SetStockRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetStockResponse) => void,
   ): ClientUnaryCall;
 }
 
