@@ -175,6 +175,24 @@ describe('whole stack on the embedded store', () => {
     expect(fresh.items.every((item) => item.breakdown!.repeat === 0)).toBe(true);
   });
 
+  it('leaves a product marked out of stock off the next page, and ranks it again once it is back', async () => {
+    const ids = async () => (await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 })).items.map((item) => item.productId);
+    const top = (await ids())[0]!;
+    const client = createClient(features.FeatureServiceClient, stack.features.address, { service: 'aisle.features.v1.FeatureService' });
+    const setStock = (inStock: boolean, updatedUnixMs: number) => unaryCall(client, client.setStock, { updates: [{ productId: top, inStock, updatedUnixMs }] }, { deadline: Date.now() + 10_000 });
+    try {
+      const at = Date.now();
+      await setStock(false, at);
+      const without = await rank(stack.ranker.address, { userId: PROBE_USER, k: 10 });
+      expectWellFormed(without, 10);
+      expect(without.items.map((item) => item.productId)).not.toContain(top);
+      await setStock(true, at + 1);
+      expect(await ids()).toContain(top);
+    } finally {
+      client.close();
+    }
+  });
+
   it('gives an unknown user a cold-start ranking, not an error', async () => {
     const response = await rank(stack.ranker.address, { userId: 'nobody-we-know', k: 5 });
     expect(response.coldStart).toBe(true);
