@@ -8,7 +8,7 @@ const product = (productId: string): features.Product => ({ ...features.Product.
 describe('ProductCache', () => {
   it('answers what it holds, remembers unknown ids, and asks only for the rest', () => {
     const cache = new ProductCache(100, 60_000);
-    expect(cache.lookup(['a', 'b', 'c'])).toEqual({ found: [], missing: ['a', 'b', 'c'] });
+    expect(cache.lookup(['a', 'b', 'c'])).toEqual({ found: [], missing: ['a', 'b', 'c'], ageing: [] });
     cache.store(['a', 'b', 'c'], [product('a'), product('c')]);
     const { found, missing } = cache.lookup(['a', 'b', 'c', 'd']);
     expect(found.map((item) => item.productId)).toEqual(['a', 'c']);
@@ -23,10 +23,26 @@ describe('ProductCache', () => {
     expect(cache.lookup(['a', 'b', 'c']).missing).toEqual(['b']);
   });
 
+  it('names a held product in the last quarter of its TTL to one caller to refresh, again after a failed refresh, and a stored one is fresh again', () => {
+    let now = 1_000; // (a time of 0 would read as "no start time" to the LRU)
+    const cache = new ProductCache(100, 1_000, { now: () => now });
+    cache.store(['a', 'b'], [product('a')]);
+    now = 1_700;
+    expect(cache.lookup(['a', 'b'])).toEqual({ found: [product('a')], missing: [], ageing: [] });
+    now = 1_800;
+    expect(cache.lookup(['a', 'b']).ageing).toEqual(['a', 'b']);
+    expect(cache.lookup(['a', 'b'])).toEqual({ found: [product('a')], missing: [], ageing: [] });
+    cache.release(['b']);
+    expect(cache.lookup(['a', 'b']).ageing).toEqual(['b']);
+    cache.store(['a', 'b'], [product('a'), product('b')]);
+    now = 2_500;
+    expect(cache.lookup(['a', 'b'])).toEqual({ found: [product('a'), product('b')], missing: [], ageing: [] });
+  });
+
   it('is off with a TTL of 0', () => {
     const cache = new ProductCache(100, 0);
     cache.store(['a'], [product('a')]);
-    expect(cache.lookup(['a'])).toEqual({ found: [], missing: ['a'] });
+    expect(cache.lookup(['a'])).toEqual({ found: [], missing: ['a'], ageing: [] });
   });
 });
 

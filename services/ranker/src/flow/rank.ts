@@ -558,9 +558,18 @@ interface PopularLists {
   country: common.ScoredProduct[];
 }
 
+/** A background read of catalogue facts about to expire is not bound by any caller's budget, only by this. */
+const PRODUCT_REFRESH_DEADLINE_MS = 10_000;
+
 /** Catalogue facts of the candidates: from the ranker's cache, and from the feature service for the rest. */
 async function catalogFacts(ids: string[], deps: RankDependencies, bound: CallBound): Promise<SourceOutcome<features.Product[]>> {
-  const { found, missing } = deps.productCache.lookup(ids);
+  const { found, missing, ageing } = deps.productCache.lookup(ids);
+  if (ageing.length > 0) {
+    deps.downstreams.products(ageing, { deadline: Date.now() + PRODUCT_REFRESH_DEADLINE_MS, signal: new AbortController().signal }).then(
+      (response) => deps.productCache.store(ageing, response.products),
+      () => deps.productCache.release(ageing),
+    );
+  }
   if (missing.length === 0) return { state: 'OK', value: found, detail: `${found.length} cached`, latencyMs: 0 };
   const outcome = await callSource(() => deps.downstreams.products(missing, bound));
   if (!outcome.value) return { ...outcome, value: found };
