@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DAY_MS, deriveProduct } from '../domain/product';
 import { line, storeContractSuite } from '../testing';
+import type { TransactionLine } from '../types';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './migrations';
 import { openDatabase } from './sqlite-api';
 import { SqliteStore } from './sqlite-store';
@@ -13,6 +16,43 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 storeContractSuite('sqlite', async (dataset) => new SqliteStore(join(dir, `${dataset}.db`)));
 
 describe('SQLite reads', () => {
+  it("compute each product's record in SQL exactly as deriveProduct does from its lines", async () => {
+    const store = new SqliteStore(join(dir, 'aggregates.db'));
+    let batch = 0;
+    const row = fc.record({
+      productId: fc.constantFrom('p1', 'p2', 'p3'),
+      invoiceNo: fc.constantFrom('i1', 'i2', 'i3', 'i4'),
+      // Few distinct times, so latest lines tie and only the line id decides.
+      timeUnixMs: fc.constantFrom(0, 1, 29 * DAY_MS, 30 * DAY_MS, 31 * DAY_MS, 45 * DAY_MS).map((t) => 1_000 + t),
+      quantity: fc.integer({ min: 1, max: 50 }),
+      unitPrice: fc.constantFrom(0.42, 1.25, 2.55),
+      description: fc.constantFrom('A', 'B', 'C'),
+      userId: fc.constantFrom(null, 'u1', 'u2', 'u3'),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 40 }), async (rows) => {
+        batch++;
+        // A fresh set of products per run, the same store.
+        const lines: TransactionLine[] = rows.map((r, i) => line({ ...r, productId: `${r.productId}-${batch}`, lineId: `b${batch}-l${(i * 7919) % 1000}-${i}` }));
+        await store.ingest(lines);
+        const ids = [...new Set(lines.map((l) => l.productId))];
+        const found = await store.getProducts([...ids, `missing-${batch}`]);
+        const expected = new Map(
+          ids.map((id) => [
+            id,
+            deriveProduct(
+              id,
+              lines.filter((l) => l.productId === id).map((l) => ({ invoiceNo: l.invoiceNo, lineId: l.lineId, timeUnixMs: l.timeUnixMs, quantity: l.quantity, unitPrice: l.unitPrice, description: l.description, customerId: l.userId, country: l.country })),
+            ),
+          ]),
+        );
+        expect(found).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+    await store.close();
+  });
+
   it('let other reads run while a large product batch is read', async () => {
     const store = new SqliteStore(join(dir, 'slices.db'));
     // 300 products of 100 lines each: reading all their lines takes well over one slice.

@@ -5,12 +5,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
-import { deriveProduct } from '../domain/product';
+import { productRecord, RECENT_WINDOW_MS } from '../domain/product';
+import { newestFirst } from '../domain/order';
 import { decodeSlate, encodeSlate, slateUserKey } from '../domain/slates';
 import { deriveUserContext, newUserVersion } from '../domain/user-context';
 import { ModelRegistry } from '../registry/model-registry';
 import type { FeatureStore } from '../store';
-import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, StockUpdate, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
+import type { ErasureCounts, IngestResult, PopularityWindow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, StockUpdate, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
 import { migrateSqlite } from './migrations';
 import { openDatabase, type Database, type Statement } from './sqlite-api';
 import { SqliteRegistryBackend } from './sqlite-registry';
@@ -91,19 +92,27 @@ export class SqliteStore implements FeatureStore {
   }
 
   async getProducts(productIds: readonly string[]): Promise<Map<string, ProductRecord>> {
-    const select = this.prepared(
-      `SELECT invoice_no AS invoiceNo, line_id AS lineId, time_ms AS timeUnixMs, quantity, unit_price AS unitPrice, description, customer_id AS customerId, country
-       FROM product_lines WHERE product_id = ?`,
+    // The aggregates deriveProduct computes from a product's lines, computed by SQLite over them
+    // instead: the popular products have thousands of lines, and copying them into JavaScript was
+    // most of a read. The latest line is picked in JavaScript, in the order both stores share.
+    const counts = this.prepared(
+      `SELECT count(DISTINCT invoice_no) AS invoices, count(DISTINCT nullif(customer_id, '')) AS customers, sum(quantity) AS quantity,
+              min(time_ms) AS firstSoldUnixMs, newest.time AS lastSoldUnixMs,
+              count(DISTINCT CASE WHEN time_ms > newest.time - ${RECENT_WINDOW_MS} THEN invoice_no END) AS invoicesLast30d
+       FROM product_lines, (SELECT max(time_ms) AS time FROM product_lines WHERE product_id = @id) AS newest
+       WHERE product_id = @id`,
     );
+    const newest = this.prepared('SELECT line_id AS lineId, time_ms AS timeUnixMs, description, unit_price AS unitPrice FROM product_lines WHERE product_id = ? AND time_ms = ?');
     const stock = this.prepared('SELECT in_stock AS inStock FROM product_stock WHERE product_id = ?');
     const found = new Map<string, ProductRecord>();
-    // A product's facts come from all its lines (thousands for the popular ones): 500 uncached popular
-    // products take ~400 ms of reads. The event loop gets a turn every few milliseconds in between, so
-    // one large batch never holds up the small reads (user versions) queued behind it.
+    // Still a few hundred microseconds per popular product: the event loop gets a turn every few
+    // milliseconds, so one large batch never holds up the small reads (user versions) queued behind it.
     let sliceStarted = performance.now();
     for (const productId of productIds) {
-      const product = deriveProduct(productId, select.all(productId) as ProductLineRow[]);
-      if (product) {
+      const row = counts.get({ id: productId }) as { invoices: number; customers: number; quantity: number | null; firstSoldUnixMs: number | null; lastSoldUnixMs: number | null; invoicesLast30d: number };
+      if (row.lastSoldUnixMs !== null) {
+        const latest = (newest.all(productId, row.lastSoldUnixMs) as { lineId: string; timeUnixMs: number; description: string; unitPrice: number }[]).sort(newestFirst)[0]!;
+        const product = productRecord(productId, { invoices: row.invoices, customers: row.customers, quantity: row.quantity ?? 0, firstSoldUnixMs: row.firstSoldUnixMs!, invoicesLast30d: row.invoicesLast30d, latest });
         const marked = stock.get(productId) as { inStock: number } | undefined;
         if (marked) product.inStock = marked.inStock === 1;
         found.set(productId, product);

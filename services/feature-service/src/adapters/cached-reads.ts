@@ -2,7 +2,7 @@
 // Writes through this instance invalidate what they touched; the TTL bounds staleness from others.
 // A product still asked for in the last quarter of its TTL is served from the cache and read again in
 // the background, so hot products never expire on the request path (they were all cached together at
-// warm-up, so they would otherwise all expire together, and one read of 500 is ~400 ms on SQLite).
+// warm-up, so they would otherwise all expire together, and one read of 500 is ~120 ms on SQLite).
 import { annotateActiveSpan, ATTR, meter, PER } from '@aisle/telemetry';
 import { GLOBAL_SCOPE, POPULARITY_DEPTH, type FeatureStore, type PopularityWindow, type ProductRecord, type ScoredProduct } from '@aisle/feature-store';
 import { LRUCache } from 'lru-cache';
@@ -67,7 +67,7 @@ export class CachedReads {
   /**
    * One promise per id, in order. Ids another call is already reading are joined, not read again: when
    * the cache expires under load, many identical batches arrive together, and a read of 500 popular
-   * products is ~400 ms of SQLite work, so without this each batch would repeat it.
+   * products is ~120 ms of SQLite work, so without this each batch would repeat it.
    */
   private load(ids: readonly string[]): Promise<ProductRecord | null>[] {
     const unread = ids.filter((id) => !this.loading.has(id));

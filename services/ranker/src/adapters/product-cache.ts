@@ -6,7 +6,7 @@
 // named once (`ageing`) so that one caller reads it again in the background. Without it, the products of
 // the first computed answers, all cached together, would all expire together, and every Rank of the
 // next moment would wait for the same few hundred products (the feature service's own cache of them
-// expires at the same moment, so that read goes to the store: on SQLite ~400 ms for 500 products).
+// expires at the same moment, so that read goes to the store: on SQLite ~120 ms for 500 popular products).
 import type { features } from '@aisle/contracts';
 import { LRUCache } from 'lru-cache';
 
