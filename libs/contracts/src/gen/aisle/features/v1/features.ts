@@ -3017,9 +3017,10 @@ export const FeatureServiceService = {
     responseDeserialize: (value: Buffer): EraseUserResponse => EraseUserResponse.decode(value),
   },
   /**
-   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts then reports
-   * `in_stock` as set here (a product never marked is in stock), and the ranker leaves out-of-stock
-   * products off its pages. Each product keeps the update with the latest `updated_unix_ms`, so a
+   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts reports `in_stock`
+   * as set here (a product never marked is in stock): at once on the instance that took the update,
+   * within their product-cache TTL on others; the ranker leaves out-of-stock products off its pages
+   * once its own caches have turned over. Each product keeps the update with the latest `updated_unix_ms`, so a
    * retried or reordered batch is always safe; the response is sent once every update is durable.
    * Products need not have sold yet. INVALID_ARGUMENT names `updates` (none or over 5,000) or
    * `updates[i].product_id` / `updates[i].updated_unix_ms` (not after 0); UNAVAILABLE when the store
@@ -3077,9 +3078,10 @@ export interface FeatureServiceServer extends UntypedServiceImplementation {
    */
   eraseUser: handleUnaryCall<EraseUserRequest, EraseUserResponse>;
   /**
-   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts then reports
-   * `in_stock` as set here (a product never marked is in stock), and the ranker leaves out-of-stock
-   * products off its pages. Each product keeps the update with the latest `updated_unix_ms`, so a
+   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts reports `in_stock`
+   * as set here (a product never marked is in stock): at once on the instance that took the update,
+   * within their product-cache TTL on others; the ranker leaves out-of-stock products off its pages
+   * once its own caches have turned over. Each product keeps the update with the latest `updated_unix_ms`, so a
    * retried or reordered batch is always safe; the response is sent once every update is durable.
    * Products need not have sold yet. INVALID_ARGUMENT names `updates` (none or over 5,000) or
    * `updates[i].product_id` / `updates[i].updated_unix_ms` (not after 0); UNAVAILABLE when the store
@@ -3213,9 +3215,10 @@ export interface FeatureServiceClient extends Client {
     callback: (error: ServiceError | null, response: EraseUserResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts then reports
-   * `in_stock` as set here (a product never marked is in stock), and the ranker leaves out-of-stock
-   * products off its pages. Each product keeps the update with the latest `updated_unix_ms`, so a
+   * Marks products in or out of stock: the updates of a stock feed. BatchGetProducts reports `in_stock`
+   * as set here (a product never marked is in stock): at once on the instance that took the update,
+   * within their product-cache TTL on others; the ranker leaves out-of-stock products off its pages
+   * once its own caches have turned over. Each product keeps the update with the latest `updated_unix_ms`, so a
    * retried or reordered batch is always safe; the response is sent once every update is durable.
    * Products need not have sold yet. INVALID_ARGUMENT names `updates` (none or over 5,000) or
    * `updates[i].product_id` / `updates[i].updated_unix_ms` (not after 0); UNAVAILABLE when the store
