@@ -30,6 +30,12 @@ export function requireIds(values: readonly string[], field: string, max: number
   return [...new Set(values)];
 }
 
+/** A time in ms since the epoch: a whole number after 0. */
+export function requirePositiveTime(value: number, field: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError(field, `must be a positive time in ms since the epoch, got ${value}`);
+  return value;
+}
+
 export function requireFinite(value: number, field: string, opts: { min?: number } = {}): number {
   if (!Number.isFinite(value)) throw new InvalidArgumentError(field, `must be a finite number, got ${value}`);
   if (opts.min !== undefined && value < opts.min) throw new InvalidArgumentError(field, `must be at least ${opts.min}, got ${value}`);

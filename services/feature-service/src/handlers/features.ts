@@ -1,5 +1,5 @@
 // aisle.features.v1.FeatureService: validation and proto ↔ store mapping only.
-import { InvalidArgumentError, requireId, requireIds, requireIntInRange, requireMaxItems, requireText, type AsyncService } from '@aisle/grpc-kit';
+import { InvalidArgumentError, requireId, requireIds, requireIntInRange, requireMaxItems, requirePositiveTime, requireText, type AsyncService } from '@aisle/grpc-kit';
 import { features } from '@aisle/contracts';
 import { GLOBAL_SCOPE, type FeatureStore, type PopularityWindow } from '@aisle/feature-store';
 import { ATTR, hashUserId, meter, withSpan } from '@aisle/telemetry';
@@ -111,8 +111,8 @@ export function featureHandlers(deps: FeatureHandlerDeps): AsyncService<typeof f
       requireMaxItems(request.updates, 'updates', MAX_STOCK_UPDATES, 1);
       // All or nothing: a feed resends its batch once it is fixed.
       const updates = request.updates.map((update, i) => {
-        if (!Number.isSafeInteger(update.updatedUnixMs) || update.updatedUnixMs <= 0) throw new InvalidArgumentError(`updates[${i}].updated_unix_ms`, `must be a positive time in ms since the epoch, got ${update.updatedUnixMs}`);
-        return { productId: requireId(update.productId, `updates[${i}].product_id`), inStock: update.inStock, updatedUnixMs: update.updatedUnixMs };
+        const updatedUnixMs = requirePositiveTime(update.updatedUnixMs, `updates[${i}].updated_unix_ms`);
+        return { productId: requireId(update.productId, `updates[${i}].product_id`), inStock: update.inStock, updatedUnixMs };
       });
       await withSpan('feature-store.set-stock', { [ATTR.STORE_KIND]: store.kind }, () => fromStore(store.setStock(updates)));
       reads.forgetProducts(new Set(updates.map((update) => update.productId)));

@@ -1,6 +1,6 @@
 // Validation of Ingest lines: each bad line is rejected with the field and the reason; good lines
 // become store lines. Limits are the ones features.proto documents.
-import { InvalidArgumentError, requireFinite, requireId } from '@aisle/grpc-kit';
+import { InvalidArgumentError, requireFinite, requireId, requirePositiveTime } from '@aisle/grpc-kit';
 import type { features } from '@aisle/contracts';
 import type { TransactionLine } from '@aisle/feature-store';
 
@@ -27,7 +27,7 @@ export function toStoreLine(line: features.TransactionLine): TransactionLine {
   const productId = requireId(line.productId, 'product_id');
   if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) throw new InvalidArgumentError('quantity', `must be a positive whole number, got ${line.quantity}`);
   const unitPrice = requireFinite(line.unitPrice, 'unit_price', { min: 0 });
-  if (!Number.isSafeInteger(line.timeUnixMs) || line.timeUnixMs <= 0) throw new InvalidArgumentError('time_unix_ms', `must be a positive time in ms since the epoch, got ${line.timeUnixMs}`);
+  requirePositiveTime(line.timeUnixMs, 'time_unix_ms');
   const userId = line.userId === '' ? null : requireId(line.userId, 'user_id');
   return {
     lineId,
