@@ -82,16 +82,20 @@ export const CASSANDRA_MIGRATIONS: CqlMigration[] = [
   },
 ];
 
+// A schema change waits for the nodes to agree on the new schema: on a busy node that takes seconds,
+// far past the read timeout that suits queries (AISLE_CASSANDRA_READ_TIMEOUT, 2 s).
+const SCHEMA_CHANGE = { readTimeout: 60_000 };
+
 /** Creates the keyspace if needed and applies the migrations it has not recorded; returns those applied now. */
 export async function migrateCassandra(client: Client, keyspace: string, replication: string): Promise<number[]> {
-  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ${replication}`);
-  await client.execute(`CREATE TABLE IF NOT EXISTS ${keyspace}.schema_migrations (version int PRIMARY KEY, description text, applied_ms bigint)`);
+  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ${replication}`, [], SCHEMA_CHANGE);
+  await client.execute(`CREATE TABLE IF NOT EXISTS ${keyspace}.schema_migrations (version int PRIMARY KEY, description text, applied_ms bigint)`, [], SCHEMA_CHANGE);
   const result = await client.execute(`SELECT version FROM ${keyspace}.schema_migrations`);
   const applied = new Set(result.rows.map((row) => row.get('version') as number));
   const now: number[] = [];
   for (const migration of CASSANDRA_MIGRATIONS) {
     if (applied.has(migration.version)) continue;
-    for (const statement of migration.statements) await client.execute(statement.replace(/EXISTS (\w+) \(/, `EXISTS ${keyspace}.$1 (`));
+    for (const statement of migration.statements) await client.execute(statement.replace(/EXISTS (\w+) \(/, `EXISTS ${keyspace}.$1 (`), [], SCHEMA_CHANGE);
     await client.execute(`INSERT INTO ${keyspace}.schema_migrations (version, description, applied_ms) VALUES (?, ?, ?)`, [migration.version, migration.description, Date.now()], {
       prepare: true,
     });
