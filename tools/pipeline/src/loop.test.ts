@@ -64,7 +64,7 @@ describe('ingest → pipeline → promotion → the next Rank uses the new versi
     const env = { ...poll, AISLE_FEATURES_ADDRESS: feature.address };
     const [copurchase, affinity] = await Promise.all([startServiceProcess(serviceMain('copurchase-model-service'), { ...env, AISLE_COPURCHASE_PORT: '0' }), startServiceProcess(serviceMain('affinity-model-service'), { ...env, AISLE_AFFINITY_PORT: '0' })]);
     services.push(copurchase, affinity);
-    const rankerProcess = await startServiceProcess(serviceMain('ranker'), { ...env, AISLE_COPURCHASE_ADDRESS: copurchase.address, AISLE_AFFINITY_ADDRESS: affinity.address, AISLE_RANKER_PORT: '0', AISLE_RANK_BUDGET: '4000ms', AISLE_RANK_BUDGET_USER_CONTEXT: '1500ms', AISLE_RANK_BUDGET_CANDIDATES: '1500ms', AISLE_RANK_BUDGET_SCORES: '1500ms', AISLE_SLATE_LOG_INTERVAL: '100ms' });
+    const rankerProcess = await startServiceProcess(serviceMain('ranker'), { ...env, AISLE_COPURCHASE_ADDRESS: copurchase.address, AISLE_AFFINITY_ADDRESS: affinity.address, AISLE_RANKER_PORT: '0', AISLE_RANK_BUDGET: '4000ms', AISLE_RANK_BUDGET_USER_CONTEXT: '1500ms', AISLE_RANK_BUDGET_CANDIDATES: '1500ms', AISLE_RANK_BUDGET_SCORES: '1500ms', AISLE_SLATE_LOG_INTERVAL: '100ms', AISLE_SLATE_LOG_REPEAT_WINDOW: '100ms' });
     services.push(rankerProcess);
     rankerAddress = rankerProcess.address;
   }, 900_000);
@@ -127,7 +127,8 @@ describe('ingest → pipeline → promotion → the next Rank uses the new versi
     } finally {
       client.close();
     }
-    // The ranker sends its slates every 100 ms: wait until the store has them all (two equal counts in a row).
+    // The ranker sends its slates every 100 ms, and a row counting repeated servings of a held page 100 ms
+    // after the first (the polls above serve pages again): wait until the store has them all (two equal counts in a row).
     const count = async () => (await readSlates(store, Date.now() - DEFAULT_WINDOW_MS, Date.now() + 1)).length;
     let last = -1;
     await expect
