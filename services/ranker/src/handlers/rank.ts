@@ -56,6 +56,34 @@ function toResponseItems(items: RankResult['items']): ranker.RankedItem[] {
   return converted;
 }
 
+// A reused answer serves the same page again, with the same sources, models and variant: those are
+// most of a response's bytes (items with their breakdowns and explanations, model versions), so their
+// encoding is kept beside the converted page, and only what is the call's own (timings, feature and
+// answer ages, trace id) is encoded per call. Two encoded messages one after the other parse as one
+// message with the fields of both (the protobuf encoding's merge rule), so the response is the kept
+// bytes followed by the call's.
+interface EncodedAnswer {
+  sources: ranker.RankResponse['sources'];
+  models: ranker.RankResponse['models'];
+  coldStart: boolean;
+  experiment: string;
+  variant: string;
+  bytes: Uint8Array;
+}
+const encodedAnswers = new WeakMap<ranker.RankedItem[], EncodedAnswer>();
+
+export function serializeRankResponse(response: ranker.RankResponse): Buffer {
+  const { items, sources, models, coldStart, experiment, variant } = response;
+  let held = encodedAnswers.get(items);
+  if (held?.sources !== sources || held.models !== models || held.coldStart !== coldStart || held.experiment !== experiment || held.variant !== variant) {
+    const bytes = ranker.RankResponse.encode(ranker.RankResponse.fromPartial({ items, sources, models, coldStart, experiment, variant })).finish();
+    held = { sources, models, coldStart, experiment, variant, bytes };
+    encodedAnswers.set(items, held);
+  }
+  const own = ranker.RankResponse.encode({ ...response, items: [], sources: [], models: [], coldStart: false, experiment: '', variant: '' }).finish();
+  return Buffer.concat([held.bytes, own], held.bytes.length + own.length);
+}
+
 export function rankHandler(deps: RankDependencies) {
   return async (request: ranker.RankRequest, context: CallContext): Promise<ranker.RankResponse> => {
     const input = toRankInput(request);
