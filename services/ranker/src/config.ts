@@ -36,6 +36,8 @@ export function loadRankerConfig(env: NodeJS.ProcessEnv = process.env) {
       AISLE_RANK_ANSWER_CACHE_ENTRIES: integer(20_000, { min: 1, max: 10_000_000 }),
       /** Background refreshes of stale answers running at once; the rest wait their turn. */
       AISLE_RANK_ANSWER_REFRESH_CONCURRENCY: integer(2, { min: 1, max: 1_000 }),
+      /** How long a held answer's version check waits for others to share one GetUserVersions call ("0ms" = until the end of the event-loop turn). */
+      AISLE_RANK_VERSION_CHECK_WINDOW: duration(2, { min: 0, max: 1_000 }),
       /** JSON blend weights ({ version, weights }); "builtin" for DEFAULT_BLEND. Served until the registry has a production blend. */
       AISLE_BLEND_FILE: text(LEARNED_BLEND_FILE),
       /** Registry model whose production version is the blend; "none" serves AISLE_BLEND_FILE only. */

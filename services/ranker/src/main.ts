@@ -63,7 +63,7 @@ runMain(logger, async () => {
               degradedTtlMs: config.AISLE_RANK_ANSWER_CACHE_DEGRADED_TTL,
               refreshConcurrency: config.AISLE_RANK_ANSWER_REFRESH_CONCURRENCY,
             }),
-            versions: new VersionChecks((userIds, bound) => downstreams.userVersions(userIds, bound)),
+            versions: new VersionChecks((userIds, bound) => downstreams.userVersions(userIds, bound), config.AISLE_RANK_VERSION_CHECK_WINDOW),
           }
         : undefined,
     blend: () => blend.current().value,
