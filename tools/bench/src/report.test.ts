@@ -72,7 +72,7 @@ describe('Markdown', () => {
           halfSaturation: { subject: phase({ load: 'open 100/s', offered: 100, latency: { p50: 12, p90: 20, p99: 45.5, max: 60 } }), echo },
           overload: {
             subject: phase({ load: 'open 400/s', offered: 400, errors: { RESOURCE_EXHAUSTED: 30, DEADLINE_EXCEEDED: 5, INTERNAL: 2 } }),
-            echo,
+            echo: phase({ target: 'echo', load: 'open 400/s', offered: 400, errors: { DEADLINE_EXCEEDED: 7, INTERNAL: 40 } }),
             aliveAfter: { ranker: true, features: false },
             recoveredAfterSeconds: 3.2,
           },
@@ -95,6 +95,7 @@ describe('Markdown', () => {
     expect(lines).toContain('p99 **45.5 ms**');
     expect(lines).toContain('shed or late: 30 RESOURCE_EXHAUSTED, 5 DEADLINE_EXCEEDED; other errors: **2** (2 INTERNAL)');
     expect(lines).toContain('**gone after: features**');
+    expect(lines).toContain('the bare echo server at the same offered load: **7 DEADLINE_EXCEEDED, 40 INTERNAL**');
     expect(lines).toContain('**×1.30**');
     const markdown = renderMarkdown(report, '20260101T000000Z.svg');
     expect(markdown).toContain('## Store: sqlite');
