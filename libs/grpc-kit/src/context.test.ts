@@ -29,4 +29,24 @@ describe('createCallContext', () => {
     disposeCancelled();
     disposeLate();
   });
+
+  it('aborts every call in flight when the server drains, with one listener on the drain signal, and none it has disposed', async () => {
+    const draining = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const contexts = Array.from({ length: 50 }, () => createCallContext(serverCall(Date.now() + 5000), '/m', 30_000, draining.signal));
+    const [finished, disposeFinished] = contexts[0]!;
+    disposeFinished();
+    draining.abort();
+    expect(finished.signal.aborted).toBe(false);
+    for (const [context, dispose] of contexts.slice(1)) {
+      expect((context.signal.reason as Error).message).toBe('server draining');
+      dispose();
+    }
+    // Node emits its listener-leak warning on a later tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([]);
+  });
 });

@@ -17,6 +17,22 @@ export interface CallContext {
   remainingMs(): number;
 }
 
+// The calls in flight on a server, each aborted when the server drains. One listener on the drain
+// signal serves them all: a listener per call put as many listeners on that one signal as calls in
+// flight (Node warns of a leak past ten) and cost an EventTarget add and remove per call.
+const drainWatchers = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onDrain(drain: AbortSignal, abort: () => void): () => void {
+  let watchers = drainWatchers.get(drain);
+  if (!watchers) {
+    const all = new Set<() => void>();
+    drain.addEventListener('abort', () => all.forEach((watcher) => watcher()), { once: true });
+    drainWatchers.set(drain, (watchers = all));
+  }
+  watchers.add(abort);
+  return () => watchers.delete(abort);
+}
+
 /** Builds the context of one call and returns a disposer that clears its timer. */
 export function createCallContext(call: ServerSurfaceCall, method: string, maxDeadlineMs: number, drain: AbortSignal, caller?: string): [CallContext, () => void] {
   const now = Date.now();
@@ -30,8 +46,7 @@ export function createCallContext(call: ServerSurfaceCall, method: string, maxDe
   timer.unref();
   const onCancel = () => abort('cancelled by caller');
   call.once('cancelled', onCancel);
-  const onDrain = () => abort('server draining');
-  drain.addEventListener('abort', onDrain, { once: true });
+  const stopWatchingDrain = onDrain(drain, () => abort('server draining'));
   // A call that waited in the queue until its caller gave up starts aborted, so no work is done for it.
   if ((call as { cancelled?: boolean }).cancelled) abort('cancelled by caller');
   else if (deadline <= now) abort('deadline exceeded');
@@ -49,7 +64,7 @@ export function createCallContext(call: ServerSurfaceCall, method: string, maxDe
     () => {
       clearTimeout(timer);
       call.removeListener('cancelled', onCancel);
-      drain.removeEventListener('abort', onDrain);
+      stopWatchingDrain();
     },
   ];
 }
