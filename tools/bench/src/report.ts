@@ -202,8 +202,7 @@ export function summaryLines(report: BenchReport): string[] {
       const real = realErrors(over.subject.errors);
       const dead = Object.entries(over.aliveAfter).filter(([, alive]) => !alive).map(([name]) => name);
       // Whether the offered load was beyond what a bare grpc-js server takes here at all: then no server could avoid errors.
-      const echoErrors = over.echo ? errorCount(over.echo.errors) : undefined;
-      const echoLine = echoErrors === undefined ? '' : `; the bare echo server at the same offered load: ${echoErrors ? `**${formatErrors(over.echo!.errors)}**` : '0 errors'}`;
+      const echoLine = over.echo ? `; the bare echo server at the same offered load: ${errorCount(over.echo.errors) ? `**${formatErrors(over.echo.errors)}**` : '0 errors'}` : '';
       lines.push(
         `- **${store.store}**: at 2× saturation (open loop, ${f(over.subject.offered, 0)} calls/s offered for ${f(over.subject.seconds, 0)} s) ${f(over.subject.throughput, 0)} answered OK/s; shed or late: ${formatErrors(Object.fromEntries(Object.entries(over.subject.errors).filter(([name]) => !(name in real))))}; other errors: **${errorCount(real)}**${errorCount(real) ? ` (${formatErrors(real)})` : ''}; ${dead.length === 0 ? 'every process alive after' : `**gone after: ${dead.join(', ')}**`}${over.recoveredAfterSeconds !== undefined ? `; Rank answered again ${f(over.recoveredAfterSeconds, 0)} s after the overload ended` : over.rankAfter ? '; **Rank still failing 60 s after the overload ended**' : ''}${echoLine}.`,
       );
