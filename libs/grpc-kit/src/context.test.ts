@@ -36,6 +36,8 @@ describe('createCallContext', () => {
     const onWarning = (warning: Error) => warnings.push(warning.name);
     process.on('warning', onWarning);
     const contexts = Array.from({ length: 50 }, () => createCallContext(serverCall(Date.now() + 5000), '/m', 30_000, draining.signal));
+    // Each handler has asked for its signal (so each is watching the drain).
+    for (const [context] of contexts) expect(context.signal.aborted).toBe(false);
     const [finished, disposeFinished] = contexts[0]!;
     disposeFinished();
     draining.abort();
@@ -48,5 +50,31 @@ describe('createCallContext', () => {
     await new Promise((resolve) => setImmediate(resolve));
     process.off('warning', onWarning);
     expect(warnings).toEqual([]);
+  });
+
+  it('makes no signal, timer or listener for a call whose signal nobody asks for, and one asked for late starts as the call stands', async () => {
+    const call = serverCall(Date.now() + 30);
+    const [context, dispose] = createCallContext(call, '/m', 30_000, drain);
+    expect(call.listenerCount('cancelled')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // First asked for after the deadline: aborted at once.
+    expect((context.signal.reason as Error).message).toBe('deadline exceeded');
+    dispose();
+
+    const watched = serverCall(Date.now() + 5000);
+    const [live, disposeLive] = createCallContext(watched, '/m', 30_000, drain);
+    expect(live.signal.aborted).toBe(false);
+    expect(watched.listenerCount('cancelled')).toBe(1);
+    disposeLive();
+    expect(watched.listenerCount('cancelled')).toBe(0);
+    // After the call is done nothing aborts its signal.
+    watched.emit('cancelled');
+    expect(live.signal.aborted).toBe(false);
+
+    const [soon, disposeSoon] = createCallContext(serverCall(Date.now() + 20), '/m', 30_000, drain);
+    expect(soon.signal.aborted).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((soon.signal.reason as Error).message).toBe('deadline exceeded');
+    disposeSoon();
   });
 });

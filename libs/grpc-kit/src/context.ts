@@ -33,38 +33,82 @@ function onDrain(drain: AbortSignal, abort: () => void): () => void {
   return () => watchers.delete(abort);
 }
 
-/** Builds the context of one call and returns a disposer that clears its timer. */
+/**
+ * The context of one call. Its signal is made when something first asks for it: most calls never do
+ * (a feature read, a reused Rank answer), and for them no AbortController, deadline timer or cancel
+ * listener is made at all (together several microseconds a call, on every call of every service). A
+ * signal first asked for late starts aborted if the caller has gone, the deadline has passed or the
+ * server is draining; one first asked for after the call was disposed never aborts.
+ */
+class ServerCallContext implements CallContext {
+  private controller: AbortController | undefined;
+  private disposed = false;
+  private stopWatching: (() => void) | undefined;
+
+  constructor(
+    private readonly call: ServerSurfaceCall,
+    private readonly drain: AbortSignal,
+    readonly deadline: number,
+    readonly method: string,
+    readonly caller: string | undefined,
+  ) {}
+
+  get metadata(): Metadata {
+    return this.call.metadata;
+  }
+
+  get signal(): AbortSignal {
+    return (this.controller ??= this.watch()).signal;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+  }
+
+  private watch(): AbortController {
+    const made = new AbortController();
+    if (this.disposed) return made;
+    const abort = (reason: string) => made.abort(new Error(reason));
+    const { call, drain, deadline } = this;
+    // A call that waited in the queue until its caller gave up starts aborted, so no work is done for it.
+    if ((call as { cancelled?: boolean }).cancelled) abort('cancelled by caller');
+    else if (drain.aborted) abort('server draining');
+    else if (deadline <= Date.now()) abort('deadline exceeded');
+    else {
+      const timer = setTimeout(() => abort('deadline exceeded'), Math.max(0, deadline - Date.now()));
+      timer.unref();
+      const onCancel = () => abort('cancelled by caller');
+      call.once('cancelled', onCancel);
+      const stopWatchingDrain = onDrain(drain, () => abort('server draining'));
+      this.stopWatching = () => {
+        clearTimeout(timer);
+        call.removeListener('cancelled', onCancel);
+        stopWatchingDrain();
+      };
+    }
+    return made;
+  }
+}
+
+/** Builds the context of one call and returns a disposer that stops its watching (if it began). */
 export function createCallContext(call: ServerSurfaceCall, method: string, maxDeadlineMs: number, drain: AbortSignal, caller?: string): [CallContext, () => void] {
   const now = Date.now();
   const callerDeadline = call.getDeadline();
   const callerMs = callerDeadline instanceof Date ? callerDeadline.getTime() : Number(callerDeadline);
   const deadline = Number.isFinite(callerMs) && callerMs > 0 ? Math.min(callerMs, now + maxDeadlineMs) : now + maxDeadlineMs;
+  const context = new ServerCallContext(call, drain, deadline, method, caller);
+  return [context, () => context.dispose()];
+}
 
-  const controller = new AbortController();
-  const abort = (reason: string) => controller.abort(new Error(reason));
-  const timer = setTimeout(() => abort('deadline exceeded'), Math.max(0, deadline - now));
-  timer.unref();
-  const onCancel = () => abort('cancelled by caller');
-  call.once('cancelled', onCancel);
-  const stopWatchingDrain = onDrain(drain, () => abort('server draining'));
-  // A call that waited in the queue until its caller gave up starts aborted, so no work is done for it.
-  if ((call as { cancelled?: boolean }).cancelled) abort('cancelled by caller');
-  else if (deadline <= now) abort('deadline exceeded');
-
-  const context: CallContext = {
-    deadline,
-    signal: controller.signal,
-    metadata: call.metadata,
-    method,
-    caller,
-    remainingMs: () => Math.max(0, deadline - Date.now()),
-  };
-  return [
-    context,
-    () => {
-      clearTimeout(timer);
-      call.removeListener('cancelled', onCancel);
-      stopWatchingDrain();
-    },
-  ];
+/** Why a call should not be started at all (its caller has gone or its deadline has passed), without making its signal. */
+export function notStartedReason(call: ServerSurfaceCall, context: CallContext): string | undefined {
+  if ((call as { cancelled?: boolean }).cancelled) return 'cancelled by caller';
+  if (context.deadline <= Date.now()) return 'deadline exceeded';
+  return undefined;
 }

@@ -5,7 +5,7 @@ import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type Server
 import { hasUnknownFields } from '@aisle/contracts';
 import { currentTraceId, meter, type Logger } from '@aisle/telemetry';
 import type { Authenticate } from './auth';
-import { createCallContext, type CallContext } from './context';
+import { createCallContext, notStartedReason, type CallContext } from './context';
 import { DeadlineExceededError, InvalidArgumentError, toStatus } from './errors';
 import type { OverloadGuard } from './overload';
 
@@ -112,7 +112,8 @@ export function bindService<S extends Record<string, MethodShape>>(definition: S
         const [context, disposeContext] = createCallContext(call, method.path, options.maxDeadlineMs, options.drain, caller);
         dispose = disposeContext;
         // Under overload calls queue up; one whose caller has already gone is not worth starting.
-        if (context.signal.aborted) throw new DeadlineExceededError(`not started: ${(context.signal.reason as Error).message} before the server reached it`);
+        const late = notStartedReason(call, context);
+        if (late) throw new DeadlineExceededError(`not started: ${late} before the server reached it`);
         await body(context);
       } catch (error) {
         code = toStatus(error).code;
