@@ -13,12 +13,23 @@ export * as ranker from './gen/aisle/ranker/v1/ranker';
 /** Binary FileDescriptorSet of every Aisle proto (built by buf), served by gRPC server reflection. */
 export const DESCRIPTOR_SET_PATH = join(__dirname, '..', 'descriptors', 'aisle.binpb');
 
-/** True when a decoded message (or any message nested in it) carried fields this contract does not define. */
+/**
+ * True when a decoded message (or any message nested in it) carried fields this contract does not
+ * define. Run on every request a server receives, so it allocates nothing and skips bytes fields
+ * (a model artifact's chunk is a Uint8Array of up to a few MB, not a message).
+ */
 export function hasUnknownFields(message: unknown): boolean {
-  if (message === null || typeof message !== 'object') return false;
-  if (Array.isArray(message)) return message.some(hasUnknownFields);
+  if (message === null || typeof message !== 'object' || ArrayBuffer.isView(message)) return false;
+  if (Array.isArray(message)) {
+    for (const item of message) if (hasUnknownFields(item)) return true;
+    return false;
+  }
   const record = message as Record<string, unknown>;
-  const unknown = record['_unknownFields'];
-  if (unknown && Object.keys(unknown).length > 0) return true;
-  return Object.entries(record).some(([key, value]) => key !== '_unknownFields' && typeof value === 'object' && hasUnknownFields(value));
+  for (const key in record) {
+    const value = record[key];
+    if (key === '_unknownFields') {
+      if (value && Object.keys(value).length > 0) return true;
+    } else if (typeof value === 'object' && hasUnknownFields(value)) return true;
+  }
+  return false;
 }
