@@ -29,9 +29,10 @@ function setup(ttlMs = 60_000, degradedTtlMs = 40) {
     settings: { budgetMs: 1000, stageBudgetMs: { userContext: 500, candidates: 500, scores: 500 }, mergeReserveMs: 5, popularReuseMs: 0, maxPerFamily: 2, shadowBudgetMs: 150, shadowMaxInFlight: 4 },
   };
   const base: RankInput = { userId: 'u1', k: 10, country: 'United Kingdom', timeUnixMs: 0, exclude: new Set(), excludePurchased: false, explain: false, fresh: false };
-  const call = (overrides: Partial<RankInput> = {}) => rank({ ...base, ...overrides }, { deadline: Date.now() + 2000, signal: new AbortController().signal }, deps);
+  const call = (overrides: Partial<RankInput> = {}, context: { deadline: number; signal: AbortSignal } = { deadline: Date.now() + 2000, signal: new AbortController().signal }) =>
+    rank({ ...base, ...overrides }, context, deps);
   const modelCalls = () => calls.filter((c) => c.startsWith('copurchase') || c.startsWith('affinity')).length;
-  return { calls, logged, repeated, user, call, modelCalls, setBlend: (version: string) => (blendVersion = version) };
+  return { deps, calls, logged, repeated, user, call, modelCalls, setBlend: (version: string) => (blendVersion = version) };
 }
 
 const page = (result: Awaited<ReturnType<typeof rank>>) => result.items.map((item) => [item.candidate.signals.productId, item.candidate.score]);
@@ -57,6 +58,32 @@ describe('answer cache', () => {
     // The computed page is logged; the serving again is counted against it (logged later as a row of servings).
     expect(logged).toHaveLength(1);
     expect(repeated).toEqual([logged[0]]);
+  });
+
+  it("asks for the call's signal only when it computes (downstream calls carry it), never to serve a held answer", async () => {
+    const { call, deps } = setup();
+    let asked = 0;
+    const controller = new AbortController();
+    const userContext = deps.downstreams.userContext;
+    const carried: AbortSignal[] = [];
+    deps.downstreams.userContext = (userId, bound) => {
+      carried.push(bound.signal);
+      return userContext(userId, bound);
+    };
+    const context = () => ({
+      deadline: Date.now() + 2000,
+      get signal() {
+        asked++;
+        return controller.signal;
+      },
+    });
+    expect((await call({}, context())).answerAgeMs).toBe(0);
+    expect(carried).toEqual([controller.signal]);
+    expect(asked).toBeGreaterThan(0);
+    asked = 0;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await call({}, context())).answerAgeMs).toBeGreaterThan(0);
+    expect(asked).toBe(0);
   });
 
   it("computes again once the user's version changed (a new purchase), and holds the new answer", async () => {

@@ -95,10 +95,10 @@ const featureAge = meter.createHistogram('aisle.rank.feature_age', {
   advice: { explicitBucketBoundaries: [10, 100, 1_000, 10_000, 60_000, 600_000, 3_600_000, 86_400_000] },
 });
 
-export async function rank(input: RankInput, call: { deadline: number; signal: AbortSignal }, deps: RankDependencies): Promise<RankResult> {
+export async function rank(input: RankInput, call: { readonly deadline: number; readonly signal: AbortSignal }, deps: RankDependencies): Promise<RankResult> {
   const { settings } = deps;
   const deadline = Math.min(call.deadline, Date.now() + settings.budgetMs);
-  const bound = stageBounds(deadline, settings, call.signal);
+  const bound = stageBounds(deadline, settings, call);
   const timings: RankResult['timings'] = [];
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -122,7 +122,7 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   // still at the version it was computed on; a computation of it already running is waited for.
   const { cache } = answers;
   const key = AnswerCache.key(input);
-  const basis = JSON.stringify([assignment?.experiment, assignment?.variant, models, blend]);
+  const basis = basisOf(assignment, models, blend);
   const computeAndHold = (work: ComputeParts) =>
     cache.compute(key, basis, async () => {
       const { result, slate, version, whole } = await compute(work);
@@ -156,17 +156,36 @@ export async function rank(input: RankInput, call: { deadline: number; signal: A
   return computeAndHold(parts);
 }
 
+// What decided an answer besides the request and the user's data, as one string to compare. Without an
+// experiment it depends on the blend alone, so it is built once per blend, not on every call.
+const blendBasis = new WeakMap<Blend, string>();
+function basisOf(assignment: Assignment | undefined, models: VariantModels, blend: Blend): string {
+  if (assignment) return JSON.stringify([assignment.experiment, assignment.variant, models, blend]);
+  let basis = blendBasis.get(blend);
+  if (basis === undefined) blendBasis.set(blend, (basis = JSON.stringify([undefined, undefined, models, blend])));
+  return basis;
+}
+
 /** The same computation for nobody waiting: its own budget, never cancelled, nothing served or logged. */
 function background(parts: ComputeParts): ComputeParts {
   const { settings } = parts.deps;
   const deadline = Date.now() + settings.budgetMs;
   const timed: Timed = (_stage, work) => work();
-  return { ...parts, bound: stageBounds(deadline, settings, new AbortController().signal), timings: [], timed, serve: false };
+  return { ...parts, bound: stageBounds(deadline, settings, { signal: new AbortController().signal }), timings: [], timed, serve: false };
 }
 
-/** A stage's bound: its own budget from now, within the call's deadline less the merge reserve. */
-function stageBounds(deadline: number, settings: RankSettings, signal: AbortSignal): (stageMs: number) => CallBound {
-  return (stageMs) => ({ deadline: Math.min(deadline - settings.mergeReserveMs, Date.now() + stageMs), signal });
+/**
+ * A stage's bound: its own budget from now, within the call's deadline less the merge reserve. The
+ * call's signal is read only by what uses it (a downstream call), so a reused answer, whose version
+ * check needs only the deadline, never makes one (see createCallContext).
+ */
+function stageBounds(deadline: number, settings: RankSettings, call: { readonly signal: AbortSignal }): (stageMs: number) => CallBound {
+  return (stageMs) => ({
+    deadline: Math.min(deadline - settings.mergeReserveMs, Date.now() + stageMs),
+    get signal() {
+      return call.signal;
+    },
+  });
 }
 
 interface ComputeParts {

@@ -87,7 +87,7 @@ export function serializeRankResponse(response: ranker.RankResponse): Buffer {
 export function rankHandler(deps: RankDependencies) {
   return async (request: ranker.RankRequest, context: CallContext): Promise<ranker.RankResponse> => {
     const input = toRankInput(request);
-    const result = await rank(input, { deadline: context.deadline, signal: context.signal }, deps);
+    const result = await rank(input, context, deps);
     return {
       items: toResponseItems(result.items),
       sources: result.sources,
