@@ -86,6 +86,14 @@ function isServiceProbe(probe: Json, port: number): boolean {
   return command[0] === 'node' && command[1] === '/app/healthcheck.js' && command[command.indexOf('--port') + 1] === String(port);
 }
 
+/**
+ * How long a rolling update of an Aisle service waits after a new pod is ready before it replaces
+ * the next one. A Node service's first few thousand calls cost it several times the CPU of later ones
+ * (V8 has not yet compiled its serving path); a ranker given full load that cold shed and failed calls
+ * for seconds (README, "A step onto cold processes"), so a rollout keeps at most one cold pod at a time.
+ */
+const MIN_READY_SECONDS = 20;
+
 function deploymentRules(objects: K8sObject[], deployment: K8sObject): string[] {
   const id = `Deployment/${deployment.metadata.name}`;
   const problems: string[] = [];
@@ -123,6 +131,9 @@ function deploymentRules(objects: K8sObject[], deployment: K8sObject): string[] 
     if (deployment.spec.replicas !== 1 || deployment.spec.strategy?.type !== 'Recreate') problems.push(`${id}: a singleton runs replicas: 1 with the Recreate strategy`);
     if (hpas.length > 0) problems.push(`${id}: a singleton has no HorizontalPodAutoscaler`);
     return problems;
+  }
+  if (service && deployment.spec.strategy?.type !== 'Recreate' && !(deployment.spec.minReadySeconds >= MIN_READY_SECONDS)) {
+    problems.push(`${id}: a rolling update must wait minReadySeconds >= ${MIN_READY_SECONDS} after each new pod is ready (a cold pod serves slowly; one at a time)`);
   }
   if (hpas.length !== 1) problems.push(`${id}: needs exactly one HorizontalPodAutoscaler, has ${hpas.length}`);
   if (pdbs.length !== 1) problems.push(`${id}: needs exactly one PodDisruptionBudget selecting its pods, has ${pdbs.length}`);
