@@ -1,6 +1,6 @@
 import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
 
-type ServerSurfaceCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'metadata' | 'once' | 'removeListener'>;
+type ServerSurfaceCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'metadata' | 'once' | 'removeListener' | 'cancelled'>;
 
 /** What a handler knows about its call besides the request. */
 export interface CallContext {
@@ -76,10 +76,8 @@ class ServerCallContext implements CallContext {
     if (this.disposed) return made;
     const abort = (reason: string) => made.abort(new Error(reason));
     const { call, drain, deadline } = this;
-    // A call that waited in the queue until its caller gave up starts aborted, so no work is done for it.
-    if ((call as { cancelled?: boolean }).cancelled) abort('cancelled by caller');
-    else if (drain.aborted) abort('server draining');
-    else if (deadline <= Date.now()) abort('deadline exceeded');
+    const already = notStartedReason(call, this) ?? (drain.aborted ? 'server draining' : undefined);
+    if (already) abort(already);
     else {
       const timer = setTimeout(() => abort('deadline exceeded'), Math.max(0, deadline - Date.now()));
       timer.unref();
@@ -106,9 +104,12 @@ export function createCallContext(call: ServerSurfaceCall, method: string, maxDe
   return [context, () => context.dispose()];
 }
 
-/** Why a call should not be started at all (its caller has gone or its deadline has passed), without making its signal. */
-export function notStartedReason(call: ServerSurfaceCall, context: CallContext): string | undefined {
-  if ((call as { cancelled?: boolean }).cancelled) return 'cancelled by caller';
+/**
+ * Why a call should not be started at all, without making its signal: its caller has gone or its
+ * deadline has passed (a call that waited in the queue until then is not worth any work).
+ */
+export function notStartedReason(call: ServerSurfaceCall, context: Pick<CallContext, 'deadline'>): string | undefined {
+  if (call.cancelled) return 'cancelled by caller';
   if (context.deadline <= Date.now()) return 'deadline exceeded';
   return undefined;
 }

@@ -160,9 +160,10 @@ export async function rank(input: RankInput, call: { readonly deadline: number; 
 // experiment it depends on the blend alone, so it is built once per blend, not on every call.
 const blendBasis = new WeakMap<Blend, string>();
 function basisOf(assignment: Assignment | undefined, models: VariantModels, blend: Blend): string {
-  if (assignment) return JSON.stringify([assignment.experiment, assignment.variant, models, blend]);
-  let basis = blendBasis.get(blend);
-  if (basis === undefined) blendBasis.set(blend, (basis = JSON.stringify([undefined, undefined, models, blend])));
+  const kept = assignment ? undefined : blendBasis.get(blend);
+  if (kept !== undefined) return kept;
+  const basis = JSON.stringify([assignment?.experiment, assignment?.variant, models, blend]);
+  if (!assignment) blendBasis.set(blend, basis);
   return basis;
 }
 
