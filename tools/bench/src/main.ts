@@ -18,10 +18,10 @@ import { loadFixtures, type Fixtures } from './fixtures';
 import type { Job, Shape, Target } from './jobs';
 import { parseOptions, splitConcurrency, USAGE, type BenchOptions, type StoreChoice } from './options';
 import { startEchoProcess, startLoadProcess, runTogether, type LoadProcess } from './pool';
-import { readProc, watchMachine, watchProcesses } from './proc';
+import { poolProcessUse, readProc, watchMachine, watchProcesses, type ProcessUse } from './proc';
 import { renderMarkdown, type BenchReport, type Paired, type Phase, type ScaleOut, type ShadowCost, type Soak, type StoreReport, type Tracing } from './report';
 import { countSlates, otherCopurchaseVersion, SHADOW_CONFIGS, writeExperiments, type ShadowConfig } from './shadow';
-import { errorCount, memoryTrend, ratio, saturation, summarize, throughput, type RawPhase } from './stats';
+import { errorCount, memoryTrend, poolRounds, ratio, saturation, summarize, throughput, type RawPhase } from './stats';
 import { latencyPlot, type Panel } from './svg';
 
 const root = join(__dirname, '..', '..', '..');
@@ -93,14 +93,24 @@ function allProcesses(ctx: Ctx, stack: Stack) {
 
 const shapeLabel = (shape: Shape) => (shape.kind === 'closed' ? `closed ${shape.concurrency}` : `open ${Math.round(shape.rate)}/s`);
 
+interface Sample {
+  raw: RawPhase;
+  processes: ProcessUse[];
+  machineCpu?: number;
+}
+
 /** Runs one phase: the load split over the load processes (one target each), /proc sampled around it. */
-async function measure(ctx: Ctx, name: string, shape: Shape, seconds: number, targets: Target[], processes: { name: string; pid: number }[]): Promise<Phase> {
+async function sample(ctx: Ctx, shape: Shape, seconds: number, targets: Target[], processes: { name: string; pid: number }[]): Promise<Sample> {
   const n = ctx.loads.length;
   const shares = shape.kind === 'closed' ? splitConcurrency(shape.concurrency, n).map((concurrency) => ({ kind: 'closed' as const, concurrency })) : Array.from({ length: n }, () => ({ kind: 'open' as const, rate: shape.rate / n }));
   const assignments = shares.map((share, i) => ({ load: ctx.loads[i]!, job: { target: targets[i % targets.length]!, shape: share, seconds, deadlineMs: ctx.options.deadlineMs } satisfies Job }));
   const watch = watchProcesses(processes);
   const machine = watchMachine();
-  const raw: RawPhase = await runTogether(assignments);
+  const raw = await runTogether(assignments);
+  return { raw, processes: watch.end(), machineCpu: machine.end() };
+}
+
+function phaseOf(name: string, shape: Shape, { raw, processes, machineCpu }: Sample, roundP99s?: number[]): Phase {
   const phase: Phase = {
     target: name,
     load: shapeLabel(shape),
@@ -115,12 +125,18 @@ async function measure(ctx: Ctx, name: string, shape: Shape, seconds: number, ta
     fullThroughput: raw.seconds > 0 ? (raw.ok - raw.degraded) / raw.seconds : 0,
     latency: summarize(raw.latencies),
     errors: raw.errors,
-    processes: watch.end(),
-    machineCpu: machine.end(),
+    processes,
+    machineCpu,
+    roundP99s,
   };
   const l = phase.latency;
-  log(`  ${phase.load.padEnd(12)} ${name.padEnd(22)} ${phase.throughput.toFixed(0).padStart(6)}/s  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms  errors ${JSON.stringify(phase.errors)}  degraded ${phase.degraded}`);
+  const label = roundP99s ? `${name} (${roundP99s.length} rounds)` : name;
+  log(`  ${phase.load.padEnd(12)} ${label.padEnd(22)} ${phase.throughput.toFixed(0).padStart(6)}/s  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms  errors ${JSON.stringify(phase.errors)}  degraded ${phase.degraded}`);
   return phase;
+}
+
+async function measure(ctx: Ctx, name: string, shape: Shape, seconds: number, targets: Target[], processes: { name: string; pid: number }[]): Promise<Phase> {
+  return phaseOf(name, shape, await sample(ctx, shape, seconds, targets, processes));
 }
 
 /** The echo server under the same load, then the subject. */
@@ -129,6 +145,29 @@ async function paired(ctx: Ctx, stack: Stack, name: string, shape: Shape, second
   const echo = await measure(ctx, 'echo', shape, seconds, [{ kind: 'echo', address: ctx.echo.address }], processes);
   const subject = await measure(ctx, name, shape, seconds, targets, processes);
   return { subject, echo };
+}
+
+/**
+ * `rounds` alternating rounds of echo then the subject under the same load, each side's latencies pooled
+ * into one phase: one pause of the shared machine moves a round's p99 (all listed), not the figure.
+ */
+async function pairedRounds(ctx: Ctx, stack: Stack, name: string, shape: Shape, seconds: number, targets: Target[], rounds: number): Promise<Paired> {
+  if (rounds <= 1) return paired(ctx, stack, name, shape, seconds, targets);
+  const processes = allProcesses(ctx, stack);
+  const echo: Sample[] = [];
+  const subject: Sample[] = [];
+  for (let round = 0; round < rounds; round++) {
+    echo.push(await sample(ctx, shape, seconds, [{ kind: 'echo', address: ctx.echo.address }], processes));
+    subject.push(await sample(ctx, shape, seconds, targets, processes));
+    log(`  ${shapeLabel(shape).padEnd(12)} round ${round + 1}: echo p99 ${summarize(echo[round]!.raw.latencies).p99.toFixed(2)}, ${name} p99 ${summarize(subject[round]!.raw.latencies).p99.toFixed(2)} ms`);
+  }
+  const pool = (label: string, samples: Sample[]) => {
+    const seconds = (sample: Sample) => sample.raw.seconds;
+    const machine = samples.every((s) => s.machineCpu !== undefined) ? samples.reduce((sum, s) => sum + s.machineCpu! * seconds(s), 0) / samples.reduce((sum, s) => sum + seconds(s), 0) : undefined;
+    const pooled: Sample = { raw: poolRounds(samples.map((s) => s.raw)), processes: poolProcessUse(samples.map((s) => ({ seconds: seconds(s), processes: s.processes }))), machineCpu: machine };
+    return phaseOf(label, shape, pooled, samples.map((s) => summarize(s.raw.latencies).p99));
+  };
+  return { echo: pool('echo', echo), subject: pool(name, subject) };
 }
 
 const rankTargets = (ctx: Ctx, addresses: string[], fresh = false): Target[] => addresses.map((address) => ({ kind: 'rank', address, users: ctx.fixtures.users, fresh }));
@@ -183,13 +222,13 @@ async function benchStore(ctx: Ctx, store: StoreChoice, first: boolean, report: 
     result.computed = computed;
     for (const concurrency of options.concurrency) computed.closed.push(await paired(ctx, stack, 'Rank (fresh)', { kind: 'closed', concurrency }, options.seconds, fresh));
     computed.saturation = saturationOf(computed.closed);
-    if (computed.saturation) computed.halfSaturation = await paired(ctx, stack, 'Rank (fresh)', { kind: 'open', rate: computed.saturation.throughput / 2 }, options.seconds, fresh);
+    if (computed.saturation) computed.halfSaturation = await pairedRounds(ctx, stack, 'Rank (fresh)', { kind: 'open', rate: computed.saturation.throughput / 2 }, options.seconds, fresh, options.halfRounds);
 
     log(`-- open loop, ${options.seconds} s per phase`);
     for (const rate of options.rates) result.open.push(await paired(ctx, stack, 'Rank', { kind: 'open', rate }, options.seconds, rank));
     if (result.saturation) {
       const sat = result.saturation.throughput;
-      result.halfSaturation = await paired(ctx, stack, 'Rank', { kind: 'open', rate: sat / 2 }, options.seconds, rank);
+      result.halfSaturation = await pairedRounds(ctx, stack, 'Rank', { kind: 'open', rate: sat / 2 }, options.seconds, rank, options.halfRounds);
       const overload = await paired(ctx, stack, 'Rank', { kind: 'open', rate: sat * 2 }, options.seconds, rank);
       const aliveAfter = Object.fromEntries(
         [...serviceProcesses(stack).map((p) => [p.name, readProc(p.pid) !== undefined] as const), ['echo', readProc(ctx.echo.pid) !== undefined] as const],

@@ -16,6 +16,8 @@ export interface BenchOptions {
   deadlineMs: number;
   tracingRounds: number;
   tracingConcurrency: number;
+  /** Alternating echo/Rank rounds of each half-saturation phase, their latencies pooled. */
+  halfRounds: number;
   /** Rounds of the shadow-cost comparison (0 = skip it). */
   shadowRounds: number;
   /** Open-loop rate of the shadow-cost comparison; default half of Rank's saturation. */
@@ -40,7 +42,7 @@ const positive = (text: string, name: string, allowZero = false) => {
 };
 
 export const USAGE = `npm run bench -- [--store sqlite|cassandra|both] [--seconds N] [--concurrency 1,4,16,64] [--rates 25,50,100] [--soak SECONDS] [--rankers 1,2] [--quick]
-  [--component-concurrency 4] [--component-seconds N] [--deadline-ms 1000] [--tracing-rounds N] [--tracing-concurrency 8]
+  [--component-concurrency 4] [--component-seconds N] [--deadline-ms 1000] [--tracing-rounds N] [--tracing-concurrency 8] [--half-rounds 3]
   [--shadow-rounds N] [--shadow-rate CALLS_PER_S] [--shadow-only] [--out DIR]
   npm run bench -- --render tools/bench/results/<stamp>.json   (Markdown and SVG again from a written report)`;
 
@@ -60,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'deadline-ms': { type: 'string', default: '1000' },
       'tracing-rounds': { type: 'string' },
       'tracing-concurrency': { type: 'string', default: '8' },
+      'half-rounds': { type: 'string', default: '3' },
       'shadow-rounds': { type: 'string' },
       'shadow-rate': { type: 'string' },
       'shadow-only': { type: 'boolean', default: false },
@@ -87,6 +90,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     deadlineMs: positive(values['deadline-ms'], 'deadline-ms'),
     tracingRounds: Math.round(positive(values['tracing-rounds'] ?? (quick ? '1' : '2'), 'tracing-rounds', true)),
     tracingConcurrency: Math.round(positive(values['tracing-concurrency'], 'tracing-concurrency')),
+    halfRounds: Math.max(1, Math.round(positive(values['half-rounds'], 'half-rounds'))),
     shadowRounds: Math.round(positive(values['shadow-rounds'] ?? (quick ? '1' : '2'), 'shadow-rounds', true)),
     shadowRate: values['shadow-rate'] === undefined ? undefined : positive(values['shadow-rate'], 'shadow-rate'),
     shadowOnly: values['shadow-only'],

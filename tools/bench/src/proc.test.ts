@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuShare, parseCpuTotals, parseStatCpuTicks, parseStatusKb, readProc } from './proc';
+import { cpuShare, parseCpuTotals, poolProcessUse, parseStatCpuTicks, parseStatusKb, readProc } from './proc';
 
 // Real lines from Linux, utime = 1523 and stime = 211 (fields 14 and 15).
 const STAT = '4242 (node) S 4200 4242 4200 0 -1 4194560 51234 0 12 0 1523 211 0 0 20 0 11 0 123456 1234567890 54321 18446744073709551615 1 1 0 0 0 0 0 4096 134234626 0 0 0 17 1 0 0 0 0 0';
@@ -32,5 +32,21 @@ describe('/proc parsing', () => {
     const self = readProc(process.pid);
     expect(self?.rssBytes).toBeGreaterThan(0);
     expect(readProc(2 ** 22 + 1)).toBeUndefined();
+  });
+});
+
+describe('pooling rounds', () => {
+  it('averages CPU over the rounds by their wall time and keeps the last round\'s RSS', () => {
+    const use = (cpu: number | undefined, rssMb: number, alive = true) => [{ name: 'ranker', pid: 7, cpu, rssMb, alive }];
+    const pooled = poolProcessUse([
+      { seconds: 5, processes: use(0.2, 100) },
+      { seconds: 15, processes: use(0.6, 120) },
+    ]);
+    expect(pooled).toEqual([{ name: 'ranker', pid: 7, cpu: 0.5, rssMb: 120, alive: true }]);
+  });
+  it('gives no CPU figure when a round could not measure it (a process gone or replaced)', () => {
+    expect(poolProcessUse([{ seconds: 5, processes: [{ name: 'ranker', pid: 7, cpu: 0.2, rssMb: 1, alive: true }] }, { seconds: 5, processes: [{ name: 'ranker', pid: 8, cpu: 0.4, rssMb: 1, alive: true }] }])[0]!.cpu).toBeUndefined();
+    expect(poolProcessUse([{ seconds: 5, processes: [{ name: 'ranker', pid: 7, cpu: undefined, alive: false }] }])[0]).toMatchObject({ cpu: undefined, alive: false });
+    expect(poolProcessUse([])).toEqual([]);
   });
 });

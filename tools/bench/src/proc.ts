@@ -91,6 +91,22 @@ export function watchProcesses(processes: readonly { name: string; pid: number }
   };
 }
 
+/**
+ * Each process's use over rounds measured one after another (other phases between them): CPU averaged
+ * over the rounds' wall time, RSS and liveness as at the end of the last round.
+ */
+export function poolProcessUse(rounds: readonly { seconds: number; processes: readonly ProcessUse[] }[]): ProcessUse[] {
+  const last = rounds[rounds.length - 1];
+  if (!last) return [];
+  return last.processes.map((end) => {
+    const spans = rounds.map((round) => ({ seconds: round.seconds, use: round.processes.find((p) => p.name === end.name && p.pid === end.pid) }));
+    const measured = spans.every((span) => span.use?.cpu !== undefined);
+    const wall = spans.reduce((sum, span) => sum + span.seconds, 0);
+    const cpu = measured && wall > 0 ? spans.reduce((sum, span) => sum + span.use!.cpu! * span.seconds, 0) / wall : undefined;
+    return { ...end, cpu };
+  });
+}
+
 /** Busy and total jiffies of all CPUs from the first line of /proc/stat. */
 export function parseCpuTotals(stat: string): { busy: number; total: number } {
   const line = stat.split('\n').find((l) => l.startsWith('cpu '));

@@ -69,7 +69,10 @@ describe('Markdown', () => {
             halfSaturation: { subject: phase({ target: 'Rank (fresh)', load: 'open 25/s', offered: 25, latency: { p50: 15, p90: 25, p99: 61.2, max: 70 } }), echo },
           },
           open: [],
-          halfSaturation: { subject: phase({ load: 'open 100/s', offered: 100, latency: { p50: 12, p90: 20, p99: 45.5, max: 60 } }), echo },
+          halfSaturation: {
+            subject: phase({ load: 'open 100/s', offered: 100, latency: { p50: 12, p90: 20, p99: 45.5, max: 60 }, roundP99s: [30.25, 88, 41] }),
+            echo: { ...echo, roundP99s: [9, 12.5, 10] },
+          },
           overload: {
             subject: phase({ load: 'open 400/s', offered: 400, errors: { RESOURCE_EXHAUSTED: 30, DEADLINE_EXCEEDED: 5, INTERNAL: 2 } }),
             echo: phase({ target: 'echo', load: 'open 400/s', offered: 400, errors: { DEADLINE_EXCEEDED: 7, INTERNAL: 40 } }),
@@ -92,7 +95,10 @@ describe('Markdown', () => {
     expect(lines).toContain('Rank answered again 3 s after the overload ended');
     expect(lines).toContain('(×1.14 counting degraded)');
     expect(lines).toContain('**×0.050** of echo');
-    expect(lines).toContain('p99 **45.5 ms**');
+    expect(lines).toContain('p99 **45.5 ms** (goal ≤ 50 ms; echo');
+    expect(lines).toContain("latencies pooled over 3 rounds alternating with echo (each round's p99: 30.3 / 88.0 / 41.0 ms; echo's: 9.0 / 12.5 / 10.0 ms)");
+    // A phase of one round (the fresh half saturation here) names no rounds.
+    expect(lines).not.toMatch(/Rank \(fresh\)'s saturation[^\n]*rounds alternating/);
     expect(lines).toContain('shed or late: 30 RESOURCE_EXHAUSTED, 5 DEADLINE_EXCEEDED; other errors: **2** (2 INTERNAL)');
     expect(lines).toContain('**gone after: features**');
     expect(lines).toContain('the bare echo server at the same offered load: **7 DEADLINE_EXCEEDED, 40 INTERNAL**');

@@ -26,6 +26,8 @@ export interface Phase {
   processes: ProcessUse[];
   /** The machine's CPU use over the phase, fraction of all cores (other work included). */
   machineCpu?: number;
+  /** When the phase pools alternating rounds (the half-saturation phases): each round's own p99, ms. */
+  roundP99s?: number[];
 }
 
 /** A phase beside the same load against the bare echo server, measured right before it. */
@@ -191,7 +193,10 @@ export function summaryLines(report: BenchReport): string[] {
       );
     };
     const halfLine = (label: string, half: Paired | undefined) => {
-      if (half) lines.push(`- **${store.store}**: at half of ${label}'s saturation (open loop, ${f(half.subject.offered, 0)} calls/s offered) p99 **${f(half.subject.latency.p99, 1)} ms** (goal ≤ 50 ms; echo ${f(half.echo?.latency.p99, 2)} ms), errors ${formatErrors(half.subject.errors)}, degraded ${half.subject.degraded}.`);
+      if (!half) return;
+      const rounds = half.subject.roundP99s;
+      const pooled = rounds && rounds.length > 1 ? `, latencies pooled over ${rounds.length} rounds alternating with echo (each round's p99: ${rounds.map((p99) => f(p99, 1)).join(' / ')} ms; echo's: ${(half.echo?.roundP99s ?? []).map((p99) => f(p99, 1)).join(' / ')} ms)` : '';
+      lines.push(`- **${store.store}**: at half of ${label}'s saturation (open loop, ${f(half.subject.offered, 0)} calls/s offered) p99 **${f(half.subject.latency.p99, 1)} ms** (goal ≤ 50 ms; echo ${f(half.echo?.latency.p99, 2)} ms)${pooled}, errors ${formatErrors(half.subject.errors)}, degraded ${half.subject.degraded}.`);
     };
     saturationLine('Rank', store.saturation, store.closed);
     saturationLine('Rank with every answer computed (fresh)', store.computed?.saturation, store.computed?.closed ?? []);

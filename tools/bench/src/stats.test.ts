@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianPairedRatio, memoryTrend, mergePhases, percentile, ratio, realErrors, robustSlope, saturation, slope, summarize, throughput, type RawPhase } from './stats';
+import { medianPairedRatio, memoryTrend, mergePhases, percentile, poolRounds, ratio, realErrors, robustSlope, saturation, slope, summarize, throughput, type RawPhase } from './stats';
 
 const phase = (over: Partial<RawPhase>): RawPhase => ({ ok: 0, degraded: 0, reused: 0, errors: {}, sent: 0, seconds: 1, latencies: [], ...over });
 
@@ -42,6 +42,20 @@ describe('merging load processes', () => {
     ]);
     expect(merged).toEqual({ ok: 30, sent: 33, degraded: 1, reused: 9, errors: { DEADLINE_EXCEEDED: 3, UNAVAILABLE: 1 }, seconds: 5.5, latencies: [1, 3, 4, 9] });
     expect(throughput(merged)).toBeCloseTo(30 / 5.5);
+  });
+  it('pools rounds run one after another: their times add up and the p99 is the pool\'s', () => {
+    // Two quiet rounds and one with a tail: each quiet round's p99 is 1 ms, the noisy one's 100 ms.
+    const quiet = () => phase({ ok: 100, sent: 100, seconds: 5, latencies: Array.from({ length: 100 }, () => 1) });
+    const noisy = phase({ ok: 100, sent: 100, seconds: 5, errors: { RESOURCE_EXHAUSTED: 1 }, latencies: [...Array.from({ length: 97 }, () => 1), 100, 100, 100] });
+    const pooled = poolRounds([quiet(), noisy, quiet()]);
+    expect(pooled.seconds).toBe(15);
+    expect(pooled.ok).toBe(300);
+    expect(pooled.errors).toEqual({ RESOURCE_EXHAUSTED: 1 });
+    expect(throughput(pooled)).toBeCloseTo(20);
+    // 3 slow calls in 300 sit above the pooled 99th percentile (the 297th call).
+    expect(summarize(pooled.latencies).p99).toBe(1);
+    expect(summarize(pooled.latencies).max).toBe(100);
+    expect(summarize(poolRounds([noisy, noisy]).latencies).p99).toBe(100);
   });
   it('counts only OK answers as throughput', () => {
     expect(throughput(phase({ ok: 0, sent: 100, errors: { UNAVAILABLE: 100 }, seconds: 2 }))).toBe(0);

@@ -58,6 +58,14 @@ export function mergePhases(phases: readonly RawPhase[]): RawPhase {
   };
 }
 
+/**
+ * Rounds of the same load measured one after another, as one phase: counts and errors summed, the
+ * time summed, every latency pooled (a percentile of the pool, not an average of the rounds' percentiles).
+ */
+export function poolRounds(rounds: readonly RawPhase[]): RawPhase {
+  return { ...mergePhases(rounds), seconds: rounds.reduce((sum, round) => sum + round.seconds, 0) };
+}
+
 export const errorCount = (errors: Record<string, number>) => Object.values(errors).reduce((sum, count) => sum + count, 0);
 
 /** OK answers per second. */
