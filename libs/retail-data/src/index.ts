@@ -24,5 +24,6 @@ export { itemKnn, type ItemKnnOptions } from './baselines/item-knn';
 export { cosineNeighbors, type CosineNeighbors } from './baselines/cosine-neighbors';
 
 export { seededRandom, shuffleInPlace, type Random } from './random';
+export { mapLimit } from './map-limit';
 
 export { LineNumbering, toTransactionLine, type TransactionLineFields } from './transaction-lines';

@@ -26,6 +26,7 @@ import {
   isCleanLine,
   itemKnn,
   loadRetailLines,
+  mapLimit,
   popular,
   recentPopular,
   repeat,
@@ -36,7 +37,7 @@ import {
 } from '@aisle/retail-data';
 import { BLEND_PARTS, BlendProblem, DEFAULT_BLEND, fitBlend, type BlendPart, type BlendWeights, type FitCandidate, type FitList, type FitResult } from '@aisle/ranking';
 import { newTally, percentile, RankerCaller, type RankTally } from './ranking';
-import { ingest, lineIds, pool, RANKER_BUDGETS, Services } from './services';
+import { ingest, lineIds, RANKER_BUDGETS, Services } from './services';
 
 const K = 10;
 const VALIDATION_K = 100;
@@ -200,8 +201,8 @@ async function main(): Promise<void> {
           writeFileSync(file, JSON.stringify({ version: name, weights }));
           const caller = new RankerCaller(await services.startRanker(file), { countries: countries(validation.train), timeUnixMs: validationCutMs }, validationTally);
           try {
-            await pool(validation.all.users, args.concurrency, async (user) => collect(all, user, await caller.rank(user, VALIDATION_K, NONE), weights));
-            await pool(validation.new.users, args.concurrency, async (user) => collect(fresh, user, await caller.rank(user, VALIDATION_K, validation.trainItems.get(user)!), weights));
+            await mapLimit(validation.all.users, args.concurrency, async (user) => collect(all, user, await caller.rank(user, VALIDATION_K, NONE), weights));
+            await mapLimit(validation.new.users, args.concurrency, async (user) => collect(fresh, user, await caller.rank(user, VALIDATION_K, validation.trainItems.get(user)!), weights));
           } finally {
             caller.close();
             await services.stopRanker();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { features } from '@aisle/contracts';
 import { createClient, unaryCall } from '@aisle/grpc-kit';
 import { startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit';
-import { LineNumbering, toTransactionLine, type RetailLine } from '@aisle/retail-data';
+import { LineNumbering, mapLimit, toTransactionLine, type RetailLine } from '@aisle/retail-data';
 
 export const root = join(__dirname, '..', '..', '..');
 const main = (service: string) => join(root, 'services', service, 'dist', 'main.js');
@@ -131,7 +131,7 @@ export async function ingest(address: string, lines: readonly RetailLine[], ids:
   });
   if (batch.length > 0) batches.push(batch);
   try {
-    await pool(batches, 4, async (lines) => {
+    await mapLimit(batches, 4, async (lines) => {
       const response = await unaryCall(client, client.ingest, { lines }, { deadline: Date.now() + 120_000 });
       tally.sent += lines.length;
       tally.applied += response.applied;
@@ -143,18 +143,4 @@ export async function ingest(address: string, lines: readonly RetailLine[], ids:
   }
   if (tally.rejected > 0) throw new Error(`Ingest rejected ${tally.rejected} lines`);
   return tally;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,8 +1,8 @@
 // OR-temporal-v1 measurements of the pipeline: the validation pages the blend is fitted on, the full
 // ranker on the test window, and the protocol's baselines on the same split.
-import { evaluate, itemKnn, popular, recentPopular, repeat, type Evaluation, type TemporalSplit } from '@aisle/retail-data';
+import { evaluate, itemKnn, mapLimit, popular, recentPopular, repeat, type Evaluation, type TemporalSplit } from '@aisle/retail-data';
 import type { EvalStack } from './eval-stack';
-import { countriesOf, pool, RankerCaller, type RankTally } from './rank-calls';
+import { countriesOf, RankerCaller, type RankTally } from './rank-calls';
 import { BLEND_PARTS, type BlendPart, type BlendWeights, type FitCandidate, type FitView } from '@aisle/ranking';
 
 export const K = 10;
@@ -67,8 +67,8 @@ export async function validationViews(stack: EvalStack, split: TemporalSplit, pa
     const caller = new RankerCaller(await stack.startRanker(blendFile(name, weights)), countries, split.cut);
     try {
       const none = new Set<string>();
-      await pool(split.all.users, concurrency, async (user) => collect(all, user, (await caller.rank(user, VALIDATION_K, none)).items, weights));
-      await pool(split.new.users, concurrency, async (user) => collect(fresh, user, (await caller.rank(user, VALIDATION_K, split.trainItems.get(user)!)).items, weights));
+      await mapLimit(split.all.users, concurrency, async (user) => collect(all, user, (await caller.rank(user, VALIDATION_K, none)).items, weights));
+      await mapLimit(split.new.users, concurrency, async (user) => collect(fresh, user, (await caller.rank(user, VALIDATION_K, split.trainItems.get(user)!)).items, weights));
     } finally {
       caller.close();
       await stack.stopRanker();

@@ -9,14 +9,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import type { common } from '@aisle/contracts';
 import { modelInfoMessage, publishModelVersion, type FeatureStore, type ModelVersionInfo } from '@aisle/feature-store';
-import { cutToMs, DAY_MS, formatInvoiceDate, temporalSplit, type RetailLine } from '@aisle/retail-data';
+import { cutToMs, DAY_MS, formatInvoiceDate, mapLimit, temporalSplit, type RetailLine } from '@aisle/retail-data';
 import { codeVersion, type CodeVersion } from './code-version';
 import { EvalStack, type ModelPair } from './eval-stack';
 import { baselineFigures, evaluateRanker, K, metricsOf, toFitViews, validationViews, VALIDATION_K, type Figures, type StoredView } from './evaluation';
 import { decide, type GateDecision } from './gate';
 import { hashOf, sha256 } from './hash';
 import { BLEND_MODEL, currentProduction, readArtifact, type Production } from './production';
-import { pool, type RankTally } from './rank-calls';
+import type { RankTally } from './rank-calls';
 import { DEFAULT_BLEND, fitBlend, type BlendWeights } from '@aisle/ranking';
 import { readRunIndex, writeRun, type RunRecord } from './runs';
 import { replayFingerprint, replayForRun, type RunReplay } from './replay';
@@ -117,7 +117,7 @@ export async function runPipeline(store: FeatureStore, options: RunOptions, log:
     ['affinity', cutMs],
   ];
   const trained = await timed('train', () =>
-    pool(trainings, options.jobs, ([model, cut]) =>
+    mapLimit(trainings, options.jobs, ([model, cut]) =>
       steps.run<Trained>(`train-${model}`, { snapshot: snapshot.hash, code: code.trainers[model], model, cut: cutArg(cut), seed: options.seed, ...(model === 'copurchase' ? { epochs: options.epochs } : {}), extra: options.trainerArgs[model].length > 0 ? options.trainerArgs[model] : undefined }, (dir) =>
         runTrainer(model, { file: snapshot.file, cut: cutArg(cut), seed: options.seed, epochs: options.epochs, extra: options.trainerArgs[model], codeVersion: `${code.source} build:${code.trainers[model].slice(0, 12)}` }, dir),
       ),

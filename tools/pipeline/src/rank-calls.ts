@@ -68,17 +68,3 @@ export function countriesOf(train: readonly { customerId: string | null; country
   for (const line of train) if (line.customerId) out.set(line.customerId, line.country);
   return out;
 }
-
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
