@@ -18,7 +18,7 @@ import { loadFixtures, type Fixtures } from './fixtures';
 import type { Job, Shape, Target } from './jobs';
 import { parseOptions, splitConcurrency, USAGE, type BenchOptions, type StoreChoice } from './options';
 import { startEchoProcess, startLoadProcess, runTogether, type LoadProcess } from './pool';
-import { poolProcessUse, readProc, watchMachine, watchProcesses, type ProcessUse } from './proc';
+import { poolProcessUse, readProc, wallTimeMean, watchMachine, watchProcesses, type ProcessUse } from './proc';
 import { renderMarkdown, type BenchReport, type Paired, type Phase, type ScaleOut, type ShadowCost, type Soak, type StoreReport, type Tracing } from './report';
 import { countSlates, otherCopurchaseVersion, SHADOW_CONFIGS, writeExperiments, type ShadowConfig } from './shadow';
 import { errorCount, memoryTrend, poolRounds, ratio, saturation, summarize, throughput, type RawPhase } from './stats';
@@ -161,13 +161,18 @@ async function pairedRounds(ctx: Ctx, stack: Stack, name: string, shape: Shape, 
     subject.push(await sample(ctx, shape, seconds, targets, processes));
     log(`  ${shapeLabel(shape).padEnd(12)} round ${round + 1}: echo p99 ${summarize(echo[round]!.raw.latencies).p99.toFixed(2)}, ${name} p99 ${summarize(subject[round]!.raw.latencies).p99.toFixed(2)} ms`);
   }
-  const pool = (label: string, samples: Sample[]) => {
-    const seconds = (sample: Sample) => sample.raw.seconds;
-    const machine = samples.every((s) => s.machineCpu !== undefined) ? samples.reduce((sum, s) => sum + s.machineCpu! * seconds(s), 0) / samples.reduce((sum, s) => sum + seconds(s), 0) : undefined;
-    const pooled: Sample = { raw: poolRounds(samples.map((s) => s.raw)), processes: poolProcessUse(samples.map((s) => ({ seconds: seconds(s), processes: s.processes }))), machineCpu: machine };
-    return phaseOf(label, shape, pooled, samples.map((s) => summarize(s.raw.latencies).p99));
-  };
-  return { echo: pool('echo', echo), subject: pool(name, subject) };
+  const pooled = (label: string, samples: Sample[]) =>
+    phaseOf(
+      label,
+      shape,
+      {
+        raw: poolRounds(samples.map((s) => s.raw)),
+        processes: poolProcessUse(samples.map((s) => ({ seconds: s.raw.seconds, processes: s.processes }))),
+        machineCpu: wallTimeMean(samples.map((s) => ({ seconds: s.raw.seconds, value: s.machineCpu }))),
+      },
+      samples.map((s) => summarize(s.raw.latencies).p99),
+    );
+  return { echo: pooled('echo', echo), subject: pooled(name, subject) };
 }
 
 const rankTargets = (ctx: Ctx, addresses: string[], fresh = false): Target[] => addresses.map((address) => ({ kind: 'rank', address, users: ctx.fixtures.users, fresh }));

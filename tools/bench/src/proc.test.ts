@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuShare, parseCpuTotals, poolProcessUse, parseStatCpuTicks, parseStatusKb, readProc } from './proc';
+import { cpuShare, parseCpuTotals, poolProcessUse, wallTimeMean, parseStatCpuTicks, parseStatusKb, readProc } from './proc';
 
 // Real lines from Linux, utime = 1523 and stime = 211 (fields 14 and 15).
 const STAT = '4242 (node) S 4200 4242 4200 0 -1 4194560 51234 0 12 0 1523 211 0 0 20 0 11 0 123456 1234567890 54321 18446744073709551615 1 1 0 0 0 0 0 4096 134234626 0 0 0 17 1 0 0 0 0 0';
@@ -48,5 +48,10 @@ describe('pooling rounds', () => {
     expect(poolProcessUse([{ seconds: 5, processes: [{ name: 'ranker', pid: 7, cpu: 0.2, rssMb: 1, alive: true }] }, { seconds: 5, processes: [{ name: 'ranker', pid: 8, cpu: 0.4, rssMb: 1, alive: true }] }])[0]!.cpu).toBeUndefined();
     expect(poolProcessUse([{ seconds: 5, processes: [{ name: 'ranker', pid: 7, cpu: undefined, alive: false }] }])[0]).toMatchObject({ cpu: undefined, alive: false });
     expect(poolProcessUse([])).toEqual([]);
+  });
+  it('weights a share by wall time, and gives none when a round has none', () => {
+    expect(wallTimeMean([{ seconds: 1, value: 1 }, { seconds: 3, value: 0.2 }])).toBeCloseTo(0.4);
+    expect(wallTimeMean([{ seconds: 1, value: 1 }, { seconds: 3, value: undefined }])).toBeUndefined();
+    expect(wallTimeMean([])).toBeUndefined();
   });
 });

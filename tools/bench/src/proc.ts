@@ -91,6 +91,13 @@ export function watchProcesses(processes: readonly { name: string; pid: number }
   };
 }
 
+/** The mean of a share (of a core, of the machine) over rounds, weighted by their wall time; undefined if any round lacks it. */
+export function wallTimeMean(rounds: readonly { seconds: number; value: number | undefined }[]): number | undefined {
+  const wall = rounds.reduce((sum, round) => sum + round.seconds, 0);
+  if (wall <= 0 || rounds.some((round) => round.value === undefined)) return undefined;
+  return rounds.reduce((sum, round) => sum + round.value! * round.seconds, 0) / wall;
+}
+
 /**
  * Each process's use over rounds measured one after another (other phases between them): CPU averaged
  * over the rounds' wall time, RSS and liveness as at the end of the last round.
@@ -99,10 +106,7 @@ export function poolProcessUse(rounds: readonly { seconds: number; processes: re
   const last = rounds[rounds.length - 1];
   if (!last) return [];
   return last.processes.map((end) => {
-    const spans = rounds.map((round) => ({ seconds: round.seconds, use: round.processes.find((p) => p.name === end.name && p.pid === end.pid) }));
-    const measured = spans.every((span) => span.use?.cpu !== undefined);
-    const wall = spans.reduce((sum, span) => sum + span.seconds, 0);
-    const cpu = measured && wall > 0 ? spans.reduce((sum, span) => sum + span.use!.cpu! * span.seconds, 0) / wall : undefined;
+    const cpu = wallTimeMean(rounds.map((round) => ({ seconds: round.seconds, value: round.processes.find((p) => p.name === end.name && p.pid === end.pid)?.cpu })));
     return { ...end, cpu };
   });
 }
