@@ -1,5 +1,6 @@
 // Service settings beyond the store's (which come from @aisle/feature-store's loadStoreConfig).
 import { duration, integer, loadConfig } from '@aisle/config';
+import { POPULARITY_DEPTH } from '@aisle/feature-store';
 
 export interface FeatureServiceSettings {
   productCacheEntries: number;
@@ -13,6 +14,7 @@ export interface FeatureServiceSettings {
   minCountryProducts: number;
   /** How long logged slates are kept. */
   slateTtlSeconds: number;
+  warmProducts: number;
 }
 
 export function loadFeatureServiceSettings(env: NodeJS.ProcessEnv = process.env): FeatureServiceSettings {
@@ -25,6 +27,12 @@ export function loadFeatureServiceSettings(env: NodeJS.ProcessEnv = process.env)
       AISLE_FEATURES_POPULARITY_REFRESH: duration(30_000, { min: 100 }),
       AISLE_FEATURES_POPULARITY_MAX_AGE: duration(600_000, { min: 100 }),
       AISLE_FEATURES_MIN_COUNTRY_PRODUCTS: integer(10, { min: 0, max: 1000 }),
+      /**
+       * The most popular products (all time) whose facts are read into the product cache when the
+       * service starts, in the background (0 = none): the first Ranks after a start then find their
+       * candidates' facts cached instead of each waiting for the store.
+       */
+      AISLE_FEATURES_WARM_PRODUCTS: integer(1_000, { min: 0, max: POPULARITY_DEPTH }),
       /** How long logged slates are kept before they expire (replay evaluation reads within it). */
       AISLE_SLATE_TTL: duration(30 * 86_400_000, { min: 1000, max: 365 * 86_400_000 }),
     },
@@ -39,5 +47,6 @@ export function loadFeatureServiceSettings(env: NodeJS.ProcessEnv = process.env)
     popularityMaxAgeMs: config.AISLE_FEATURES_POPULARITY_MAX_AGE,
     minCountryProducts: config.AISLE_FEATURES_MIN_COUNTRY_PRODUCTS,
     slateTtlSeconds: Math.round(config.AISLE_SLATE_TTL / 1000),
+    warmProducts: config.AISLE_FEATURES_WARM_PRODUCTS,
   };
 }

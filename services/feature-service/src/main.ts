@@ -16,6 +16,12 @@ runMain(logger, async () => {
   const store = openStore(storeConfig);
   const server = featureServer(store, serviceSettings, logger);
   server.refresher.start();
+  // In the background: a start never waits for it, and requests for the same products join its reads.
+  const warmStarted = performance.now();
+  server.reads.warm(serviceSettings.warmProducts).then(
+    (products) => logger.info({ products, ms: Math.round(performance.now() - warmStarted) }, 'product cache warmed'),
+    (error: unknown) => logger.warn({ err: error }, 'could not warm the product cache'),
+  );
   logger.info({ store: storeConfig.kind, ...(storeConfig.kind === 'sqlite' ? { path: storeConfig.path } : { keyspace: storeConfig.keyspace }) }, 'store opened');
   await startService({
     logger,

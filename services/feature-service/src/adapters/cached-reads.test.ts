@@ -103,3 +103,27 @@ describe('CachedReads.getProducts', () => {
     await store.close();
   });
 });
+
+describe('CachedReads.warm', () => {
+  it('reads the most popular products into the cache, so the next request for them reads nothing', async () => {
+    const store = new SqliteStore(join(dir, 'warm.db'));
+    // A bought on three invoices, B on two, C on one: the all-time ranking is A, B, C.
+    const sales: [string, string][] = [['A', 'i1'], ['A', 'i2'], ['A', 'i3'], ['B', 'i1'], ['B', 'i2'], ['C', 'i3']];
+    await store.ingest(sales.map(([productId, invoiceNo], i) => line({ lineId: `${invoiceNo}:${i}`, invoiceNo, productId })));
+    await store.refreshPopularity();
+    const reads: string[][] = [];
+    const getProducts = store.getProducts.bind(store);
+    store.getProducts = (ids) => (reads.push([...ids]), getProducts(ids));
+    const cached = new CachedReads(store, { productCacheEntries: 100, productCacheTtlMs: 60_000, popularCacheEntries: 10, popularCacheTtlMs: 60_000 });
+
+    expect(await cached.warm(2)).toBe(2);
+    expect(reads).toEqual([['A', 'B']]);
+    // A and B come from the cache; only C is read.
+    expect([...(await cached.getProducts(['A', 'B', 'C'])).keys()]).toEqual(['A', 'B', 'C']);
+    expect(reads).toEqual([['A', 'B'], ['C']]);
+    expect(await cached.warm(0)).toBe(0);
+    expect(reads).toHaveLength(2);
+    await store.close();
+  });
+});
+
