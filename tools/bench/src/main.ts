@@ -111,9 +111,10 @@ async function sample(ctx: Ctx, shape: Shape, seconds: number, targets: Target[]
 }
 
 function phaseOf(name: string, shape: Shape, { raw, processes, machineCpu }: Sample, roundP99s?: number[]): Phase {
+  const rounds = roundP99s && roundP99s.length > 1 ? ` ×${roundP99s.length}` : '';
   const phase: Phase = {
     target: name,
-    load: shapeLabel(shape),
+    load: `${shapeLabel(shape)}${rounds}`,
     concurrency: shape.kind === 'closed' ? shape.concurrency : undefined,
     offered: shape.kind === 'open' ? shape.rate : undefined,
     seconds: raw.seconds,
@@ -130,13 +131,32 @@ function phaseOf(name: string, shape: Shape, { raw, processes, machineCpu }: Sam
     roundP99s,
   };
   const l = phase.latency;
-  const label = roundP99s ? `${name} (${roundP99s.length} rounds)` : name;
-  log(`  ${phase.load.padEnd(12)} ${label.padEnd(22)} ${phase.throughput.toFixed(0).padStart(6)}/s  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms  errors ${JSON.stringify(phase.errors)}  degraded ${phase.degraded}`);
+  log(`  ${phase.load.padEnd(12)} ${name.padEnd(22)} ${phase.throughput.toFixed(0).padStart(6)}/s  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms  errors ${JSON.stringify(phase.errors)}  degraded ${phase.degraded}`);
   return phase;
 }
 
 async function measure(ctx: Ctx, name: string, shape: Shape, seconds: number, targets: Target[], processes: { name: string; pid: number }[]): Promise<Phase> {
   return phaseOf(name, shape, await sample(ctx, shape, seconds, targets, processes));
+}
+
+/** One round of a phase run in rounds: logged like any phase, its samples kept for pooling. */
+async function measureRound(ctx: Ctx, name: string, shape: Shape, seconds: number, targets: Target[], processes: { name: string; pid: number }[]): Promise<Sample> {
+  const measured = await sample(ctx, shape, seconds, targets, processes);
+  phaseOf(name, shape, measured);
+  return measured;
+}
+
+/**
+ * Rounds of the same load as one phase: counts and time summed, every latency pooled (exact
+ * percentiles, each round's p99 kept beside them), CPU averaged over the rounds' wall time.
+ */
+function pooledPhase(name: string, shape: Shape, rounds: readonly Sample[]): Phase {
+  const pooled: Sample = {
+    raw: poolRounds(rounds.map((r) => r.raw)),
+    processes: poolProcessUse(rounds.map((r) => ({ seconds: r.raw.seconds, processes: r.processes }))),
+    machineCpu: wallTimeMean(rounds.map((r) => ({ seconds: r.raw.seconds, value: r.machineCpu }))),
+  };
+  return phaseOf(name, shape, pooled, rounds.map((r) => summarize(r.raw.latencies).p99));
 }
 
 /** The echo server under the same load, then the subject. */
@@ -156,23 +176,11 @@ async function pairedRounds(ctx: Ctx, stack: Stack, name: string, shape: Shape, 
   const processes = allProcesses(ctx, stack);
   const echo: Sample[] = [];
   const subject: Sample[] = [];
-  for (let round = 0; round < rounds; round++) {
-    echo.push(await sample(ctx, shape, seconds, [{ kind: 'echo', address: ctx.echo.address }], processes));
-    subject.push(await sample(ctx, shape, seconds, targets, processes));
-    log(`  ${shapeLabel(shape).padEnd(12)} round ${round + 1}: echo p99 ${summarize(echo[round]!.raw.latencies).p99.toFixed(2)}, ${name} p99 ${summarize(subject[round]!.raw.latencies).p99.toFixed(2)} ms`);
+  for (let i = 0; i < rounds; i++) {
+    echo.push(await measureRound(ctx, 'echo', shape, seconds, [{ kind: 'echo', address: ctx.echo.address }], processes));
+    subject.push(await measureRound(ctx, name, shape, seconds, targets, processes));
   }
-  const pooled = (label: string, samples: Sample[]) =>
-    phaseOf(
-      label,
-      shape,
-      {
-        raw: poolRounds(samples.map((s) => s.raw)),
-        processes: poolProcessUse(samples.map((s) => ({ seconds: s.raw.seconds, processes: s.processes }))),
-        machineCpu: wallTimeMean(samples.map((s) => ({ seconds: s.raw.seconds, value: s.machineCpu }))),
-      },
-      samples.map((s) => summarize(s.raw.latencies).p99),
-    );
-  return { echo: pooled('echo', echo), subject: pooled(name, subject) };
+  return { echo: pooledPhase('echo', shape, echo), subject: pooledPhase(name, shape, subject) };
 }
 
 const rankTargets = (ctx: Ctx, addresses: string[], fresh = false): Target[] => addresses.map((address) => ({ kind: 'rank', address, users: ctx.fixtures.users, fresh }));
@@ -295,23 +303,24 @@ async function shadowCost(ctx: Ctx, stack: Stack, experimentsFile: string, rate:
     await use('model');
     await measure(ctx, 'Rank (warm-up, model shadow)', shape, WARM_UP_SECONDS, rank, []);
   }
-  const phases: Partial<Record<ShadowConfig, Phase[]>> = {};
+  const phases: Partial<Record<ShadowConfig, Sample[]>> = {};
   const processes = allProcesses(ctx, stack);
   for (let round = 0; round < options.shadowRounds; round++) {
     for (const config of configs) {
       await use(config);
-      (phases[config] ??= []).push(await measure(ctx, `Rank, shadow ${config}`, shape, options.seconds, rank, processes));
+      (phases[config] ??= []).push(await measureRound(ctx, `Rank, shadow ${config}`, shape, options.seconds, rank, processes));
     }
   }
   await use(undefined);
   await sleep(2500); // the last slates leave the ranker's queue
   const logged = await countSlates(SQLITE_PATH, started, Date.now());
+  const pooled: ShadowCost['phases'] = Object.fromEntries(configs.map((config) => [config, pooledPhase(`Rank, shadow ${config}`, shape, phases[config]!)]));
   return {
     rate,
     rounds: options.shadowRounds,
     copurchaseVersion: version,
-    phases: Object.fromEntries(configs.map((config) => [config, mergeRounds(phases[config]!)])),
-    p99ByRound: Object.fromEntries(configs.map((config) => [config, phases[config]!.map((phase) => phase.latency.p99)])),
+    phases: pooled,
+    p99ByRound: Object.fromEntries(configs.map((config) => [config, pooled[config]!.roundP99s!])),
     slates: Object.fromEntries(configs.map((config) => [config, logged[`bench-shadow-${config}`] ?? { served: 0, shadow: 0 }])),
   };
 }
@@ -321,17 +330,17 @@ async function tracing(ctx: Ctx, off: Stack, env: Record<string, string>): Promi
   log(`-- tracing on vs off: a second stack exporting every span, closed loop at ${options.tracingConcurrency}, ${options.tracingRounds} round(s)`);
   const receiver = await startOtlpReceiver();
   const on = await startStack({ storeEnv: env, serviceEnv: { ...SERVICE_ENV, ...receiver.env, OTEL_TRACES_SAMPLER: 'parentbased_always_on' } });
-  const phases: Record<'off' | 'on', Phase[]> = { off: [], on: [] };
+  const phases: Record<'off' | 'on', Sample[]> = { off: [], on: [] };
   let spans = 0;
+  const shape = { kind: 'closed' as const, concurrency: options.tracingConcurrency };
   try {
-    const shape = { kind: 'closed' as const, concurrency: options.tracingConcurrency };
     // Computed answers (fresh): the spans of the whole fan-out, not of a reused answer's two calls.
     await measure(ctx, 'Rank traced (warm-up)', shape, WARM_UP_SECONDS, rankTargets(ctx, [on.ranker.address], true), []);
     receiver.spans.length = 0;
     for (let round = 0; round < options.tracingRounds; round++) {
       const processes = [...serviceProcesses(off).map((p) => ({ ...p, name: `off ${p.name}` })), ...serviceProcesses(on).map((p) => ({ ...p, name: `on ${p.name}` }))];
-      phases.off.push(await measure(ctx, 'Rank, tracing off', shape, options.seconds, rankTargets(ctx, [off.ranker.address], true), processes));
-      phases.on.push(await measure(ctx, 'Rank, tracing on', shape, options.seconds, rankTargets(ctx, [on.ranker.address], true), processes));
+      phases.off.push(await measureRound(ctx, 'Rank, tracing off', shape, options.seconds, rankTargets(ctx, [off.ranker.address], true), processes));
+      phases.on.push(await measureRound(ctx, 'Rank, tracing on', shape, options.seconds, rankTargets(ctx, [on.ranker.address], true), processes));
       spans += receiver.spans.length;
       receiver.spans.length = 0;
     }
@@ -339,31 +348,7 @@ async function tracing(ctx: Ctx, off: Stack, env: Record<string, string>): Promi
     await on.stop();
     await receiver.close();
   }
-  return { concurrency: options.tracingConcurrency, rounds: options.tracingRounds, off: mergeRounds(phases.off), on: mergeRounds(phases.on), spans };
-}
-
-/** Rounds of the same phase as one (throughput over the summed time; latencies: call-weighted means). */
-function mergeRounds(phases: Phase[]): Phase {
-  if (phases.length === 1) return phases[0]!;
-  const seconds = phases.reduce((sum, p) => sum + p.seconds, 0);
-  const ok = phases.reduce((sum, p) => sum + p.ok, 0);
-  const errors: Record<string, number> = {};
-  for (const p of phases) for (const [name, count] of Object.entries(p.errors)) errors[name] = (errors[name] ?? 0) + count;
-  const mean = (pick: (p: Phase) => number) => phases.reduce((sum, p) => sum + pick(p) * p.ok, 0) / Math.max(1, ok);
-  return {
-    ...phases[phases.length - 1]!,
-    load: `${phases[0]!.load} ×${phases.length}`,
-    seconds,
-    ok,
-    sent: phases.reduce((sum, p) => sum + p.sent, 0),
-    degraded: phases.reduce((sum, p) => sum + p.degraded, 0),
-    reused: phases.reduce((sum, p) => sum + (p.reused ?? 0), 0),
-    throughput: ok / seconds,
-    fullThroughput: (ok - phases.reduce((sum, p) => sum + p.degraded, 0)) / seconds,
-    // Percentiles of rounds cannot be merged exactly without the samples: call-weighted means.
-    latency: { p50: mean((p) => p.latency.p50), p90: mean((p) => p.latency.p90), p99: mean((p) => p.latency.p99), max: Math.max(...phases.map((p) => p.latency.max)) },
-    errors,
-  };
+  return { concurrency: options.tracingConcurrency, rounds: options.tracingRounds, off: pooledPhase('Rank, tracing off', shape, phases.off), on: pooledPhase('Rank, tracing on', shape, phases.on), spans };
 }
 
 async function scaleOut(ctx: Ctx, stack: Stack): Promise<ScaleOut> {
