@@ -1,5 +1,5 @@
 // The blend: a weighted sum of the candidate signals. The weights are learned on a validation window
-// (tools/evaluate fits them; services/ranker/blend/learned.json is what ships); DEFAULT_BLEND is the
+// (the training pipeline's fit-blend step fits them; services/ranker/blend/learned.json is what ships); DEFAULT_BLEND is the
 // hand-set fallback, reported as blend@default.
 import type { CandidateSignals } from './signals';
 

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { bool, defaultAddress, duration, integer, loadConfig, text } from '@aisle/config';
 
 /**
- * The blend learned on OR-temporal-v1's validation window (2011-10-10 to 2011-11-09) by
- * tools/evaluate; "builtin" selects the hand-set DEFAULT_BLEND instead.
+ * The blend learned on OR-temporal-v1's validation window (2011-10-10 to 2011-11-09) by the
+ * training pipeline's blend fit (tools/pipeline); "builtin" selects the hand-set DEFAULT_BLEND instead.
  */
 export const LEARNED_BLEND_FILE = join(__dirname, '..', 'blend', 'learned.json');
 
