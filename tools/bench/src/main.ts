@@ -110,7 +110,7 @@ async function sample(ctx: Ctx, shape: Shape, seconds: number, targets: Target[]
   return { raw, processes: watch.end(), machineCpu: machine.end() };
 }
 
-function phaseOf(name: string, shape: Shape, { raw, processes, machineCpu }: Sample, roundP99s?: number[]): Phase {
+function phaseOf(name: string, shape: Shape, { raw, processes, machineCpu }: Sample, roundP99s?: number[], logged = true): Phase {
   const rounds = roundP99s && roundP99s.length > 1 ? ` ×${roundP99s.length}` : '';
   const phase: Phase = {
     target: name,
@@ -131,7 +131,7 @@ function phaseOf(name: string, shape: Shape, { raw, processes, machineCpu }: Sam
     roundP99s,
   };
   const l = phase.latency;
-  log(`  ${phase.load.padEnd(12)} ${name.padEnd(22)} ${phase.throughput.toFixed(0).padStart(6)}/s  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms  errors ${JSON.stringify(phase.errors)}  degraded ${phase.degraded}`);
+  if (logged) log(`  ${phase.load.padEnd(12)} ${name.padEnd(22)} ${phase.throughput.toFixed(0).padStart(6)}/s  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms  errors ${JSON.stringify(phase.errors)}  degraded ${phase.degraded}`);
   return phase;
 }
 
@@ -148,7 +148,8 @@ async function measureRound(ctx: Ctx, name: string, shape: Shape, seconds: numbe
 
 /**
  * Rounds of the same load as one phase: counts and time summed, every latency pooled (exact
- * percentiles, each round's p99 kept beside them), CPU averaged over the rounds' wall time.
+ * percentiles, each round's p99 kept beside them), CPU averaged over the rounds' wall time. A pool of
+ * one round is that round, already logged.
  */
 function pooledPhase(name: string, shape: Shape, rounds: readonly Sample[]): Phase {
   const pooled: Sample = {
@@ -156,7 +157,7 @@ function pooledPhase(name: string, shape: Shape, rounds: readonly Sample[]): Pha
     processes: poolProcessUse(rounds.map((r) => ({ seconds: r.raw.seconds, processes: r.processes }))),
     machineCpu: wallTimeMean(rounds.map((r) => ({ seconds: r.raw.seconds, value: r.machineCpu }))),
   };
-  return phaseOf(name, shape, pooled, rounds.map((r) => summarize(r.raw.latencies).p99));
+  return phaseOf(name, shape, pooled, rounds.map((r) => summarize(r.raw.latencies).p99), rounds.length > 1);
 }
 
 /** The echo server under the same load, then the subject. */
