@@ -1,11 +1,13 @@
 // The calls a load-generator process makes, on @grpc/grpc-js channels (the generated ts-proto client
-// constructors; no retries, no Aisle client code on the path), plus the two in-process components.
-import { credentials, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
+// constructors, and for Rank the generated method with a reader of just the fields counted; no retries,
+// no Aisle client code on the path), plus the two in-process components.
+import { credentials, makeGenericClientConstructor, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { affinity, common, copurchase, features, ranker } from '@aisle/contracts';
 import { loadStoreConfig, openStore } from '@aisle/feature-store';
 import { breakdown, DEFAULT_BLEND, emptySignals, selectTopK, total, type ScoredCandidate } from '@aisle/ranking';
 import { ECHO_CLIENT, type EchoClient } from './echo-server';
 import type { Outcome } from './loops';
+import { RANK_OUTCOME_METHOD, type RankOutcome } from './rank-outcome';
 import type { Target } from './jobs';
 
 export type Call = (i: number) => Promise<Outcome>;
@@ -45,11 +47,9 @@ function unary<Req, Res>(client: Client, method: Unary<Req, Res>, request: Req, 
   });
 }
 
-const STATE = common.SourceState;
-const rankOutcome = (response: ranker.RankResponse) => ({
-  degraded: !response.sources.every((source) => source.state === STATE.SOURCE_STATE_OK || source.state === STATE.SOURCE_STATE_SKIPPED),
-  reused: response.answerAgeMs > 0,
-});
+// The ranker's Rank, answering with what the load generator counts (see rank-outcome.ts).
+type RankClient = Client & { rank: Unary<ranker.RankRequest, RankOutcome> };
+const RANK_CLIENT = makeGenericClientConstructor({ rank: RANK_OUTCOME_METHOD }, 'RankerService');
 
 async function userContexts(featuresAddress: string, users: string[]): Promise<features.GetUserContextResponse[]> {
   const client = channel(`features@${featuresAddress}`, () => new features.FeatureServiceClient(featuresAddress, insecure, CHANNEL_OPTIONS));
@@ -97,10 +97,10 @@ export async function prepareCall(target: Target, deadlineMs: number): Promise<C
       return () => unary(client, client.echo, payload, deadlineMs);
     }
     case 'rank': {
-      const client = channel(`ranker@${target.address}`, () => new ranker.RankerServiceClient(target.address, insecure, CHANNEL_OPTIONS));
+      const client = channel(`ranker@${target.address}`, () => new RANK_CLIENT(target.address, insecure, CHANNEL_OPTIONS) as unknown as RankClient);
       const users = target.users;
       const options = { excludePurchased: false, explain: false, fresh: target.fresh ?? false };
-      return (i) => unary(client, client.rank, { userId: users[i % users.length]!, k: 10, context: CONTEXT, excludeProductIds: [], options }, deadlineMs, rankOutcome);
+      return (i) => unary(client, client.rank, { userId: users[i % users.length]!, k: 10, context: CONTEXT, excludeProductIds: [], options }, deadlineMs, (outcome) => outcome);
     }
     case 'getUserContext': {
       const client = channel(`features@${target.address}`, () => new features.FeatureServiceClient(target.address, insecure, CHANNEL_OPTIONS));
