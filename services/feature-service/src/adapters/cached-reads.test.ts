@@ -125,5 +125,37 @@ describe('CachedReads.warm', () => {
     expect(reads).toHaveLength(2);
     await store.close();
   });
+
+  it('reads in batches, one batch after the other', async () => {
+    const store = new SqliteStore(join(dir, 'warm-batches.db'));
+    const sales: [string, string][] = [['A', 'i1'], ['A', 'i2'], ['A', 'i3'], ['A', 'i4'], ['B', 'i1'], ['B', 'i2'], ['B', 'i3'], ['C', 'i1'], ['C', 'i2'], ['D', 'i4'], ['E', 'i5']];
+    await store.ingest(sales.map(([productId, invoiceNo], i) => line({ lineId: `${invoiceNo}:${i}`, invoiceNo, productId })));
+    await store.refreshPopularity();
+    const reads: string[][] = [];
+    let inFlight = 0;
+    let most = 0;
+    const getProducts = store.getProducts.bind(store);
+    store.getProducts = async (ids) => {
+      reads.push([...ids]);
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      try {
+        return await getProducts(ids);
+      } finally {
+        inFlight--;
+      }
+    };
+    const cached = new CachedReads(store, { productCacheEntries: 100, productCacheTtlMs: 60_000, popularCacheEntries: 10, popularCacheTtlMs: 60_000 });
+
+    expect(await cached.warm(5, 2)).toBe(5);
+    expect(reads.map((ids) => ids.length)).toEqual([2, 2, 1]);
+    expect(reads.flat().sort()).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(reads[0]!.sort()).toEqual(['A', 'B']);
+    expect(most).toBe(1);
+    // All five are cached: nothing more is read.
+    expect((await cached.getProducts(['A', 'B', 'C', 'D', 'E'])).size).toBe(5);
+    expect(reads).toHaveLength(3);
+    await store.close();
+  });
 });
 

@@ -11,6 +11,9 @@ import type { FeatureServiceSettings } from '../config';
 /** Share of the product TTL, at its end, in which a cached product is read again in the background. */
 const REFRESH_AHEAD_SHARE = 0.25;
 
+/** Products the start-up warm-up reads at once (see warm). */
+export const WARM_BATCH = 100;
+
 const lookups = meter.createCounter('aisle.cache.lookups', { description: 'Cache lookups by cache and outcome (hit ratio = hit / all)' });
 
 export class CachedReads {
@@ -94,11 +97,15 @@ export class CachedReads {
    * Reads the facts of the `limit` most popular products (all time) into the product cache and resolves
    * with how many it read. Right after a start every cache is empty, and the first Rank's catalogue read
    * of a few hundred candidates waited for the store (~120 ms on SQLite for 500) past its budget.
+   * The reads go `batch` products at a time, one batch after another: it is background work, and the
+   * most popular products are the largest partitions. All 1,000 at once on Cassandra (one partition
+   * read each) took a node that had just started past the driver's read timeout, and its connection
+   * closed under the service's other calls.
    */
-  async warm(limit: number): Promise<number> {
+  async warm(limit: number, batch = WARM_BATCH): Promise<number> {
     if (limit <= 0) return 0;
     const ids = (await this.store.popular(GLOBAL_SCOPE, 'all', limit)).map((product) => product.productId);
-    await Promise.all(this.load(ids));
+    for (let i = 0; i < ids.length; i += batch) await Promise.all(this.load(ids.slice(i, i + batch)));
     return ids.length;
   }
 
