@@ -1,7 +1,7 @@
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight, keeping results in input order.
  * Lets the evaluator drive a remote (gRPC) recommender in parallel while results stay deterministic;
- * the evaluation tools use it for their ingest batches, trainings and Rank calls too.
+ * the training pipeline uses it for its trainings and Rank calls too.
  */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => R | Promise<R>): Promise<R[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`concurrency must be a positive integer, got ${limit}`);

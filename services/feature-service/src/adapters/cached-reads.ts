@@ -12,7 +12,7 @@ import type { FeatureServiceSettings } from '../config';
 const REFRESH_AHEAD_SHARE = 0.25;
 
 /** Products the start-up warm-up reads at once (see warm). */
-export const WARM_BATCH = 100;
+const WARM_BATCH = 100;
 
 const lookups = meter.createCounter('aisle.cache.lookups', { description: 'Cache lookups by cache and outcome (hit ratio = hit / all)' });
 
