@@ -15,10 +15,11 @@ describe('loadStoreConfig', () => {
       AISLE_CASSANDRA_KEYSPACE: 'aisle_test',
       AISLE_CASSANDRA_WRITE_CONSISTENCY: 'ONE',
       AISLE_CASSANDRA_LOG_TTL: '2160h',
+      AISLE_CASSANDRA_READ_CONCURRENCY: '8',
       AISLE_CASSANDRA_USERNAME: 'app',
       AISLE_CASSANDRA_PASSWORD: 'secret',
     });
-    expect(config).toMatchObject({ kind: 'cassandra', contactPoints: ['a:9042', 'b:9042'], keyspace: 'aisle_test', readConsistency: 'LOCAL_QUORUM', writeConsistency: 'ONE', logTtlSeconds: 7_776_000, username: 'app' });
+    expect(config).toMatchObject({ kind: 'cassandra', contactPoints: ['a:9042', 'b:9042'], keyspace: 'aisle_test', readConsistency: 'LOCAL_QUORUM', writeConsistency: 'ONE', logTtlSeconds: 7_776_000, readConcurrency: 8, writeConcurrency: 64, username: 'app' });
     expect(config.kind === 'cassandra' && config.password?.reveal()).toBe('secret');
   });
 

@@ -28,6 +28,8 @@ export interface CassandraStoreConfig {
   readTimeoutMs: number;
   /** Statements (or UNLOGGED batches) in flight per ingest call. */
   writeConcurrency: number;
+  /** Partition reads in flight per getProducts call. */
+  readConcurrency: number;
   /** Plain-text authentication (PasswordAuthenticator), when a username is configured. */
   username?: string;
   /** Never logged: prints as "[redacted]". */
@@ -53,6 +55,7 @@ export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConf
       AISLE_CASSANDRA_CONNECT_TIMEOUT: duration(2000, { min: 1 }),
       AISLE_CASSANDRA_READ_TIMEOUT: duration(2000, { min: 1 }),
       AISLE_CASSANDRA_WRITE_CONCURRENCY: integer(64, { min: 1, max: 4096 }),
+      AISLE_CASSANDRA_READ_CONCURRENCY: integer(32, { min: 1, max: 4096 }),
       AISLE_CASSANDRA_TLS: bool(false),
       AISLE_CASSANDRA_TLS_CA_FILE: text(''),
     },
@@ -79,6 +82,7 @@ export function loadStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConf
     connectTimeoutMs: config.AISLE_CASSANDRA_CONNECT_TIMEOUT,
     readTimeoutMs: config.AISLE_CASSANDRA_READ_TIMEOUT,
     writeConcurrency: config.AISLE_CASSANDRA_WRITE_CONCURRENCY,
+    readConcurrency: config.AISLE_CASSANDRA_READ_CONCURRENCY,
     username,
     password,
     // A CA file turns TLS on; AISLE_CASSANDRA_TLS=true alone verifies the nodes against the system roots.

@@ -266,6 +266,7 @@ describe('feature-service with Cassandra unreachable', () => {
       connectTimeoutMs: 1000,
       readTimeoutMs: 1000,
       writeConcurrency: 16,
+      readConcurrency: 8,
     });
     running = await startFeatureServer(store);
   });

@@ -21,15 +21,29 @@ export function groupIntoBatches<T>(items: readonly T[], key: (item: T) => strin
   return [...groups.values()].flat();
 }
 
-/** Runs every batch with at most `concurrency` in flight; rejects on the first failure. */
-export async function executeBatches(client: Client, batches: Statement[][], concurrency: number, executionProfile: string): Promise<void> {
+/**
+ * Runs `fn` on every item with at most `limit` calls in flight, in item order; rejects on the first
+ * failure, and starts no item after it.
+ */
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      if (batch.length === 1) await client.execute(batch[0]!.query, batch[0]!.params, { prepare: true, executionProfile });
-      else await client.batch(batch, { prepare: true, logged: false, executionProfile });
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Runs every batch with at most `concurrency` in flight; rejects on the first failure. */
+export async function executeBatches(client: Client, batches: Statement[][], concurrency: number, executionProfile: string): Promise<void> {
+  await forEachLimit(batches, concurrency, (batch) =>
+    batch.length === 1 ? client.execute(batch[0]!.query, batch[0]!.params, { prepare: true, executionProfile }) : client.batch(batch, { prepare: true, logged: false, executionProfile }),
+  );
 }

@@ -19,6 +19,8 @@ function config(contactPoints: string[], localDataCenter: string, keyspace: stri
     connectTimeoutMs: 2000,
     readTimeoutMs: 5000,
     writeConcurrency: 64,
+    // Below the ids some contract tests ask for at once, so the bound is exercised.
+    readConcurrency: 2,
   };
 }
 

@@ -13,7 +13,7 @@ import type { FeatureStore } from '../store';
 import type { ErasureCounts, IngestResult, PopularityWindow, ProductLineRow, ProductRecord, ScoredProduct, Slate, SlateAppendResult, StockUpdate, TransactionLine, UserContext, UserPurchaseRow, UserVersion } from '../types';
 import { CassandraConnection, READ_PROFILE, WRITE_PROFILE } from './connection';
 import { CassandraRegistryBackend } from './cassandra-registry';
-import { executeBatches, groupIntoBatches } from './batches';
+import { executeBatches, forEachLimit, groupIntoBatches } from './batches';
 import { guarded, guardedIterable } from './errors';
 import { cql } from './statements';
 import { long, num } from './values';
@@ -111,24 +111,25 @@ export class CassandraStore implements FeatureStore {
         const result = await client.execute(this.q.selectStock, [chunk], { prepare: true, executionProfile: READ_PROFILE });
         for (const row of result.rows) if (row.get('in_stock') === false) outOfStock.add(row.get('product_id') as string);
       });
-      await Promise.all([
-        ...stock,
-        ...productIds.map(async (productId) => {
-          const result = await client.execute(this.q.selectProductLines, [productId], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 0 });
-          const rows: ProductLineRow[] = result.rows.map((row) => ({
-            invoiceNo: row.get('invoice_no'),
-            lineId: row.get('line_id'),
-            timeUnixMs: num(row.get('time_ms')),
-            quantity: num(row.get('quantity')),
-            unitPrice: row.get('unit_price'),
-            description: row.get('description') ?? '',
-            customerId: row.get('customer_id') ?? null,
-            country: row.get('country') ?? '',
-          }));
-          const product = deriveProduct(productId, rows);
-          if (product) found.set(productId, product);
-        }),
-      ]);
+      // One partition read per product (a popular product's partition holds thousands of rows), at
+      // most readConcurrency at once: a thousand at once took a node that had just started past the
+      // read timeout, and the connection closed under every other call sharing it.
+      const lines = forEachLimit(productIds, this.config.readConcurrency, async (productId) => {
+        const result = await client.execute(this.q.selectProductLines, [productId], { prepare: true, executionProfile: READ_PROFILE, fetchSize: 0 });
+        const rows: ProductLineRow[] = result.rows.map((row) => ({
+          invoiceNo: row.get('invoice_no'),
+          lineId: row.get('line_id'),
+          timeUnixMs: num(row.get('time_ms')),
+          quantity: num(row.get('quantity')),
+          unitPrice: row.get('unit_price'),
+          description: row.get('description') ?? '',
+          customerId: row.get('customer_id') ?? null,
+          country: row.get('country') ?? '',
+        }));
+        const product = deriveProduct(productId, rows);
+        if (product) found.set(productId, product);
+      });
+      await Promise.all([...stock, lines]);
       for (const productId of outOfStock) {
         const product = found.get(productId);
         if (product) product.inStock = false;
