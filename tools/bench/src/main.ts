@@ -3,11 +3,14 @@
 // processes (closed loop at fixed concurrency, open loop at fixed rates), each beside the same load on
 // the echo server, and writes the report (JSON, Markdown, SVG) to tools/bench/results.
 //   npm run bench -- [--store sqlite|cassandra|both] [--seconds N] [--concurrency 1,4,16,64] [--rates 25,50,100] [--soak 600] [--rankers 1,2] [--quick]
-// It runs the services on the store `npm start` prepared (.data/aisle.db); run `npm start` once first.
+// It runs the services on a fresh copy (.data/bench/aisle.db) of the store `npm start` prepared
+// (.data/aisle.db; run `npm start` once first), so its Ranks' slates never reach the store that
+// `npm start` serves and the training pipeline replays.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { SqliteStore } from '@aisle/feature-store';
 import { startOtlpReceiver } from '@aisle/telemetry/testing';
 // The whole-stack harness is tools/stack's (the e2e suites and `npm start` use it too); a tool importing
 // a tool has no alias, so this one relative import is allowed here.
@@ -25,7 +28,8 @@ import { errorCount, memoryTrend, poolRounds, ratio, saturation, summarize, thro
 import { latencyPlot, type Panel } from './svg';
 
 const root = join(__dirname, '..', '..', '..');
-const SQLITE_PATH = join(root, '.data', 'aisle.db');
+const PREPARED_SQLITE_PATH = join(root, '.data', 'aisle.db');
+const SQLITE_PATH = join(root, '.data', 'bench', 'aisle.db');
 const log = (line: string) => console.error(line);
 
 /** Calls before anything is measured, on a fresh ranker: its caches, channels and JIT warm. */
@@ -283,6 +287,18 @@ async function benchStore(ctx: Ctx, store: StoreChoice, first: boolean, report: 
   }
 }
 
+/** A fresh copy of the prepared store for this run: every run starts from the same data. */
+async function copyPreparedStore(): Promise<void> {
+  const started = performance.now();
+  const prepared = new SqliteStore(PREPARED_SQLITE_PATH);
+  try {
+    await prepared.copyTo(SQLITE_PATH);
+  } finally {
+    await prepared.close();
+  }
+  log(`copied ${PREPARED_SQLITE_PATH} to ${SQLITE_PATH} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Rank's latency with no shadow, a blend-only shadow and a co-purchase-model shadow, alternating rounds. */
@@ -454,7 +470,8 @@ async function main(): Promise<void> {
     log(`wrote ${base}.md and ${base}.svg`);
     return;
   }
-  if (!existsSync(SQLITE_PATH)) throw new Error(`${SQLITE_PATH} is missing: run \`npm start\` once (it prepares the embedded store), then the bench`);
+  if (!existsSync(PREPARED_SQLITE_PATH)) throw new Error(`${PREPARED_SQLITE_PATH} is missing: run \`npm start\` once (it prepares the embedded store), then the bench`);
+  await copyPreparedStore();
   const notes: string[] = [];
   if (options.stores.includes('cassandra')) {
     const contact = storeEnv('cassandra').AISLE_CASSANDRA_CONTACT_POINTS!.split(',')[0]!;

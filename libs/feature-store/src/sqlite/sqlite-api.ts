@@ -22,6 +22,8 @@ export interface Database {
   exec(source: string): Database;
   pragma(source: string, options?: { simple?: boolean }): unknown;
   transaction<T>(fn: () => T): Transaction<T>;
+  /** SQLite's online backup into a new file, a few pages at a time with the event loop free. */
+  backup(destination: string): Promise<unknown>;
   close(): Database;
 }
 

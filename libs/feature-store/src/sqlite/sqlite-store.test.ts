@@ -71,6 +71,31 @@ describe('SQLite reads', () => {
   });
 });
 
+describe('SQLite copy', () => {
+  it('copies what was acknowledged while the source stays open, and the copy is written apart from it', async () => {
+    const source = new SqliteStore(join(dir, 'copy-source.db'));
+    const target = join(dir, 'copy-target.db');
+    const bought = async (store: SqliteStore, userId: string) => (await store.getUserContext(userId, 10)).known;
+    try {
+      await source.ingest([line({ lineId: 'c1', userId: 'copied' })]);
+      await source.copyTo(target);
+      await source.ingest([line({ lineId: 'c2', userId: 'after-copy' })]);
+      const copy = new SqliteStore(target);
+      await copy.ingest([line({ lineId: 'c3', userId: 'copy-only' })]);
+      expect([await bought(copy, 'copied'), await bought(copy, 'after-copy'), await bought(copy, 'copy-only')]).toEqual([true, false, true]);
+      expect(await bought(source, 'copy-only')).toBe(false);
+      await copy.close();
+      // A second copy replaces the first whole.
+      await source.copyTo(target);
+      const again = new SqliteStore(target);
+      expect([await bought(again, 'copied'), await bought(again, 'after-copy'), await bought(again, 'copy-only')]).toEqual([true, true, false]);
+      await again.close();
+    } finally {
+      await source.close();
+    }
+  });
+});
+
 describe('SQLite migrations', () => {
   it('apply once and are a no-op on an up-to-date file', async () => {
     const path = join(dir, 'migrations.db');

@@ -1,7 +1,7 @@
 // The embedded store: one SQLite file in WAL mode, one transaction per ingest batch, synchronous=FULL
 // so a batch is on disk before `ingest` resolves. better-sqlite3 is synchronous; batches are bounded
 // (5,000 lines) so one never blocks the event loop for long.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { POPULARITY_DEPTH, PopularityAccumulator } from '../domain/popularity';
@@ -239,6 +239,17 @@ export class SqliteStore implements FeatureStore {
   readArtifact: FeatureStore['readArtifact'] = (model, version) => this.registry.read(model, version);
   promoteModelVersion: FeatureStore['promoteModelVersion'] = (model, version, by) => this.registry.promote(model, version, by);
   rollbackModel: FeatureStore['rollbackModel'] = (model, by) => this.registry.rollback(model, by);
+
+  /**
+   * Writes a consistent copy of the whole store to `path` (replacing what is there) with SQLite's
+   * online backup, while this store stays open and writable: a tool that must not write into the
+   * store it reads (the bench logs slates) works on the copy.
+   */
+  async copyTo(path: string): Promise<void> {
+    mkdirSync(dirname(path), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    await this.db.backup(path);
+  }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
