@@ -86,7 +86,8 @@ export async function validationViews(stack: EvalStack, split: TemporalSplit, pa
 export async function evaluateRanker(stack: EvalStack, split: TemporalSplit, blendFile: string, concurrency: number): Promise<{ figures: Figures; tally: RankTally }> {
   const caller = new RankerCaller(await stack.startRanker(blendFile), countriesOf(split.train), split.cut);
   try {
-    const result = await evaluate(caller.recommender(K), split, { k: K, concurrency });
+    const truthOf = (user: string, fresh: boolean) => (fresh ? split.new.truth : split.all.truth).get(user);
+    const result = await evaluate(caller.recommender(K, truthOf), split, { k: K, concurrency });
     return { figures: figuresOf(result), tally: caller.tally };
   } finally {
     caller.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PurchaseIndex, replay, DEFAULT_REPLAY_OPTIONS } from './replay';
 import { ALL, day, lines } from './replay/testing';
+import { tallyHits } from './rank-calls';
 import { htmlReport, markdownReport } from './report';
 import type { RunRecord } from './runs';
 
@@ -43,5 +44,15 @@ describe('the run report', () => {
 
     const none = markdownReport(record(replay([], PurchaseIndex.of(lines), { ...DEFAULT_REPLAY_OPTIONS, ...window })));
     expect(none).toContain(`No logged slates served in [${new Date(day(-5)).toISOString()}, ${new Date(day(35)).toISOString()}).`);
+  });
+
+  it('says which generators proposed the hits, and "–" for a record without the tally', () => {
+    const bySource = {};
+    tallyHits(bySource, [{ productId: 'A', candidateSources: ['copurchase', 'repeat'] }, { productId: 'B', candidateSources: ['popular'] }, { productId: 'C', candidateSources: ['repeat'] }], new Set(['A', 'C']));
+    tallyHits(bySource, [{ productId: 'A', candidateSources: ['popular'] }], new Set(['B']));
+    expect(bySource).toEqual({ copurchase: { items: 1, hits: 1 }, repeat: { items: 2, hits: 2 }, popular: { items: 2, hits: 0 } });
+    const r = record(undefined);
+    r.candidate.tally = { ...r.candidate.tally, itemsBySource: bySource };
+    expect(markdownReport(r)).toContain('candidate copurchase 1/1, popular 0/2, repeat 2/2; production –.');
   });
 });

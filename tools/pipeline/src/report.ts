@@ -1,6 +1,6 @@
 // A run's report: Markdown (what happened, every figure, the gate, lineage, how to reproduce) and the
 // same as HTML with inline SVG plots of the metrics by version across runs.
-import type { Figures } from './evaluation';
+import { K, type Figures } from './evaluation';
 import { replayMarkdown } from './replay';
 import type { RunIndexEntry, RunRecord } from './runs';
 import { barChart, escapeXml, lineChart } from './svg';
@@ -45,7 +45,15 @@ export function markdownReport(r: RunRecord): string {
   out.push(`- Model-only metrics from the train commands: ${Object.entries(r.modelOnly).map(([m, metrics]) => `${m} NDCG@10 all ${f4(metrics['all.ndcg@10'])} new ${f4(metrics['new.ndcg@10'])}`).join('; ')}.`);
   const states = (t?: RunRecord['candidate']['tally']) =>
     t ? `${t.calls} calls, ${t.coldStarts} cold starts, non-OK sources: ${Object.entries(t.sourceStates).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}${t.details?.length ? ` (first: ${t.details.join('; ')})` : ''}` : '–';
-  out.push(`- How the ranker answered: candidate ${states(r.candidate.tally)}; production ${states(r.production.tally)}.`, '');
+  out.push(`- How the ranker answered: candidate ${states(r.candidate.tally)}; production ${states(r.production.tally)}.`);
+  const hits = (t?: RunRecord['candidate']['tally']) =>
+    t?.itemsBySource && Object.keys(t.itemsBySource).length > 0
+      ? Object.entries(t.itemsBySource)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([source, { items, hits }]) => `${source} ${hits}/${items}`)
+          .join(', ')
+      : '–';
+  out.push(`- Hits / items in the evaluated top ${K} by the generator that proposed them (both views; an item proposed by several counts for each): candidate ${hits(r.candidate.tally)}; production ${hits(r.production.tally)}.`, '');
   out.push('## Steps', '');
   out.push('| step | key | reused | seconds |', '| --- | --- | --- | ---: |');
   for (const s of r.steps) out.push(`| ${s.name} | \`${s.key}\` | ${s.cached ? 'yes' : 'no'} | ${s.seconds.toFixed(1)} |`);
