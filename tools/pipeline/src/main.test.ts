@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunOptions } from './main';
-import { DEFAULT_RUN_OPTIONS } from './pipeline';
+import { DEFAULT_RUN_OPTIONS, reproduceCommand } from './pipeline';
 import { UsageError } from './registry-cli';
+import { trainArgs } from './trainers';
 
 describe('pipeline run options', () => {
   it('defaults to promoting after registering, and passes extra train command options through', () => {
@@ -15,5 +16,17 @@ describe('pipeline run options', () => {
     expect(() => parseRunOptions(['--hr-tolerance', '2'])).toThrow(UsageError);
     expect(() => parseRunOptions(['--epochs', '1.5'])).toThrow(/--epochs/);
     expect(() => parseRunOptions(['--jobs', '0'])).toThrow(/--jobs/);
+  });
+
+  it("trains copurchase with the train command's own epochs unless --epochs is given", () => {
+    const base = { file: 'x.csv.gz', cut: '2011-11-09', seed: 42, extra: [], codeVersion: 'test' };
+    const defaults = parseRunOptions([]);
+    expect(defaults.epochs).toBeUndefined();
+    expect(trainArgs('copurchase', { ...base, epochs: defaults.epochs })).not.toContain('--epochs');
+    expect(reproduceCommand({ ...defaults, dir: '/d' }, '2011-11-09', 'sqlite')).not.toContain('--epochs');
+    const two = parseRunOptions(['--epochs', '2']);
+    expect(trainArgs('copurchase', { ...base, epochs: two.epochs })).toEqual(expect.arrayContaining(['--epochs', '2']));
+    expect(reproduceCommand({ ...two, dir: '/d' }, '2011-11-09', 'sqlite')).toContain('--epochs 2');
+    expect(trainArgs('affinity', { ...base, epochs: two.epochs })).not.toContain('--epochs');
   });
 });

@@ -21,7 +21,7 @@ import { grpcRegistry, storeRegistry } from './registry-access';
 import { registryCommand, UsageError } from './registry-cli';
 import { replayCommand } from './replay';
 
-function number(name: string, text: string | undefined, fallback: number, check: (x: number) => boolean = (x) => x > 0): number {
+function number<F extends number | undefined>(name: string, text: string | undefined, fallback: F, check: (x: number) => boolean = (x) => x > 0): number | F {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isFinite(value) || !check(value)) throw new UsageError(`--${name}: "${text}" is not a valid value`);

@@ -31,7 +31,11 @@ export interface RunOptions {
   cut: string;
   testDays: number;
   validationDays: number;
-  epochs: number;
+  /**
+   * Copurchase training epochs; undefined = the train command's own default, the recipe `npm start`
+   * trains production with, so a candidate is never a cheaper model than the one it must beat.
+   */
+  epochs?: number;
   /** More options for each train command, e.g. { copurchase: ['--dim', '32'] } (part of the step keys). */
   trainerArgs: Record<ModelName, string[]>;
   seed: number;
@@ -52,7 +56,7 @@ export const DEFAULT_RUN_OPTIONS: Omit<RunOptions, 'dir'> = {
   cut: 'auto',
   testDays: 30,
   validationDays: 30,
-  epochs: 2,
+  epochs: undefined,
   trainerArgs: { copurchase: [], affinity: [] },
   seed: 42,
   hrTolerance: 0.01,
@@ -318,7 +322,7 @@ export async function runPipeline(store: FeatureStore, options: RunOptions, log:
     store: store.kind,
     snapshot: { hash: snapshot.hash, rows: snapshot.rows, first: formatInvoiceDate(snapshot.firstUnixMs), last: formatInvoiceDate(snapshot.lastUnixMs), file: snapshot.file },
     cuts: { validation: cutArg(validationCutMs), test: cutArg(cutMs) },
-    parameters: { epochs: options.epochs, trainerArgs: options.trainerArgs, seed: options.seed, hrTolerance: options.hrTolerance, maxPerFamily: options.maxPerFamily, jobs: options.jobs, concurrency: options.concurrency, testDays: options.testDays, validationDays: options.validationDays },
+    parameters: { ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), trainerArgs: options.trainerArgs, seed: options.seed, hrTolerance: options.hrTolerance, maxPerFamily: options.maxPerFamily, jobs: options.jobs, concurrency: options.concurrency, testDays: options.testDays, validationDays: options.validationDays },
     candidate: { versions: candidateVersions, figures: candidateEval.figures, tally: candidateEval.tally, weights: fit.result.weights, validation: { objective: fit.result.objective, perView: fit.result.perView, uniformObjective: fit.result.uniformObjective } },
     production: { versions: productionVersions, figures: productionEval?.figures, tally: productionEval?.tally },
     baselines: baselines.result,
@@ -341,7 +345,7 @@ export function reproduceCommand(options: RunOptions, cut: string, storeKind: st
   const flags = [
     `--cut '${cut}'`,
     `--validation-days ${options.validationDays}`,
-    `--epochs ${options.epochs}`,
+    ...(options.epochs !== undefined ? [`--epochs ${options.epochs}`] : []),
     ...(['copurchase', 'affinity'] as const).filter((model) => options.trainerArgs[model].length > 0).map((model) => `--${model}-args='${options.trainerArgs[model].join(' ')}'`),
     `--seed ${options.seed}`,
     `--hr-tolerance ${options.hrTolerance}`,

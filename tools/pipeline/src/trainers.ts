@@ -15,8 +15,8 @@ export interface TrainOptions {
   /** The cut as the train commands take it ('YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS'). */
   cut: string;
   seed: number;
-  /** Copurchase epochs. */
-  epochs: number;
+  /** Copurchase epochs; undefined = the train command's default. */
+  epochs?: number;
   /** More options for the train command (e.g. ["--dim", "32"]). */
   extra: readonly string[];
   codeVersion: string;
@@ -31,7 +31,8 @@ export interface Trained {
 
 export function trainArgs(model: ModelName, options: TrainOptions): string[] {
   const common = ['--file', options.file, '--cut', options.cut, '--seed', String(options.seed)];
-  return [...(model === 'copurchase' ? [...common, '--epochs', String(options.epochs), '--skip-baseline'] : common), ...options.extra];
+  const epochs = options.epochs !== undefined ? ['--epochs', String(options.epochs)] : [];
+  return [...(model === 'copurchase' ? [...common, ...epochs, '--skip-baseline'] : common), ...options.extra];
 }
 
 export function runTrainer(model: ModelName, options: TrainOptions, dir: string): Promise<Trained> {
