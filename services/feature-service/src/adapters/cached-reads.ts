@@ -98,9 +98,10 @@ export class CachedReads {
    * with how many it read. Right after a start every cache is empty, and the first Rank's catalogue read
    * of a few hundred candidates waited for the store (~120 ms on SQLite for 500) past its budget.
    * The reads go `batch` products at a time, one batch after another: it is background work, and the
-   * most popular products are the largest partitions. All 1,000 at once on Cassandra (one partition
-   * read each) took a node that had just started past the driver's read timeout, and its connection
-   * closed under the service's other calls.
+   * most popular products are the largest partitions, so it should not hold the store while requests
+   * wait. (What protects a Cassandra node from one large read is the store's own bound on partition
+   * reads in flight per call, AISLE_CASSANDRA_READ_CONCURRENCY; before it, all 1,000 at once took a
+   * node that had just started past the driver's read timeout and closed the connection.)
    */
   async warm(limit: number, batch = WARM_BATCH): Promise<number> {
     if (limit <= 0) return 0;
