@@ -6,6 +6,11 @@
 // are present, the local node is started (or reused) on AISLE_CASSANDRA_PORT (9042). Otherwise the
 // Cassandra suites are skipped, and this says so; with CI=true or AISLE_REQUIRE_CASSANDRA=1 a missing
 // node fails the run instead.
+//
+// Docker: where an engine answers (or tools/docker/engine.sh can start an installed one), the image
+// suite builds and runs the services' images (AISLE_DOCKER names the client it builds with).
+// Otherwise that suite is skipped, and this says so; with CI=true or AISLE_REQUIRE_DOCKER=1 a missing
+// engine fails the run instead.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, readFileSync, readdirSync } = require('node:fs');
@@ -41,9 +46,30 @@ function prepareCassandra() {
   return `using the local Cassandra node at ${env.AISLE_CASSANDRA_CONTACT_POINTS} (stop it with: npm run cassandra -- stop)`;
 }
 
+function prepareDocker() {
+  const requiredDocker = process.env.CI === 'true' || process.env.AISLE_REQUIRE_DOCKER === '1';
+  const engine = join(root, 'tools/docker/engine.sh');
+  const skip = (why) => {
+    const note = `Image suite SKIPPED: ${why}. Install a Docker engine (as root: bash tools/docker/engine.sh install), or start yours.`;
+    if (requiredDocker) {
+      console.error(`${note}\nCI=true / AISLE_REQUIRE_DOCKER=1: failing instead of skipping.`);
+      process.exit(1);
+    }
+    return note;
+  };
+  const started = spawnSync('bash', [engine, 'start'], { encoding: 'utf8', env });
+  if (started.status !== 0) return skip(`no Docker engine (${(started.stderr || started.stdout).trim().split('\n').pop()})`);
+  const client = spawnSync('bash', [engine, 'client'], { encoding: 'utf8', env });
+  if (client.status !== 0) return skip(client.stderr.trim());
+  env.AISLE_DOCKER = client.stdout.trim();
+  return `using the Docker engine through ${env.AISLE_DOCKER} (${started.stdout.trim()})`;
+}
+
 const cassandraNote = prepareCassandra();
 if (required) env.AISLE_REQUIRE_CASSANDRA = '1';
 console.log(`\n${cassandraNote}\n`);
+const dockerNote = prepareDocker();
+console.log(`${dockerNote}\n`);
 
 const args = ['nx', 'run-many', '-t', 'test', '--output-style=static', ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
@@ -75,7 +101,7 @@ for (const dir of [...projectDirs, join(root, 'deploy')]) {
     if (file.status === 'failed' && (file.message || tests.length === 0)) failures.push(`${where}: ${file.message ? firstLine(file.message) : 'failed outside its tests (a hook or an import: see its output above)'}`);
   }
 }
-console.log(`\n${cassandraNote}`);
+console.log(`\n${cassandraNote}\n${dockerNote}`);
 // The names of what failed, last: a CI log is often read from its end.
 if (failures.length > 0) console.log(`Failed:\n${failures.map((failure) => `  ${failure}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped${failedSuites > 0 ? `; ${failedSuites} failed suite(s) (files or describe blocks)` : ''}`);

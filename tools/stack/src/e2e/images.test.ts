@@ -1,0 +1,197 @@
+// The four services as the images their Dockerfiles build, on a Docker engine: each image is built
+// from the monorepo, checked for what it holds, and run the way the Kubernetes manifests run it (the
+// base ConfigMaps' variables, uid 1000, a read-only root with /tmp only, no capabilities), on one
+// network where the services find each other by the names the manifests give them. The store lives
+// on a volume, survives a restart of its container, and the ranker answers a real Rank.
+// Needs an engine: `npm test` sets AISLE_DOCKER when one answers (tools/docker/engine.sh; CI starts
+// one), else this suite is skipped and says so.
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { checkHealth } from '@aisle/grpc-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareStack, PROBE_USER } from '../prepare';
+import { expectWellFormed, rank, STATE, stateOf } from './rank-flow';
+import { SMALL_TRAINING, STACK_SLICE, TEST_RANKER_ENV } from './settings';
+
+const root = join(__dirname, '..', '..', '..', '..');
+const docker = process.env.AISLE_DOCKER ?? '';
+const run = promisify(execFile);
+
+const SERVICES = [
+  { name: 'feature-service', port: 50052 },
+  { name: 'copurchase-model-service', port: 50053 },
+  { name: 'affinity-model-service', port: 50054 },
+  { name: 'ranker', port: 50051 },
+] as const;
+type ServiceName = (typeof SERVICES)[number]['name'];
+
+const version = (service: string): string => JSON.parse(readFileSync(join(root, 'services', service, 'package.json'), 'utf8')).version;
+/** The tag the manifests deploy (deploy/src/rules.ts checks `aisle/<service>:<version>`). */
+const imageOf = (service: string) => `aisle/${service}:${version(service)}`;
+
+async function dockerRun(args: string[], timeoutMs = 120_000): Promise<string> {
+  try {
+    const { stdout } = await run(docker, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+    return stdout.trim();
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    const tail = `${stdout ?? ''}\n${stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
+    throw new Error(`docker ${args.slice(0, 3).join(' ')} ... failed:\n${tail}`);
+  }
+}
+
+/** The CA bundle this machine trusts, handed to the builds' npm (a TLS-inspecting proxy's CA among them). */
+function buildCa(): string | undefined {
+  for (const file of [process.env.AISLE_BUILD_CA_FILE, process.env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt']) {
+    if (!file) continue;
+    try {
+      if (readFileSync(file).length > 0) return file;
+    } catch {
+      // not there: try the next
+    }
+  }
+  return undefined;
+}
+
+/** Base image: the official one when the engine has it, else the local stand-in (deploy/docker/node-base.sh). */
+async function baseImage(): Promise<string> {
+  const official = 'node:20-bookworm-slim';
+  try {
+    await dockerRun(['image', 'inspect', official]);
+    return official;
+  } catch {
+    try {
+      await dockerRun(['pull', official], 300_000);
+      return official;
+    } catch {
+      const local = 'aisle-local/node:20-bookworm-slim';
+      execFileSync('bash', [join(root, 'deploy/docker/node-base.sh'), local], { stdio: 'inherit', timeout: 600_000 });
+      return local;
+    }
+  }
+}
+
+async function buildImage(service: string, base: string): Promise<void> {
+  const ca = buildCa();
+  await dockerRun(
+    ['build', '--progress=plain', '-f', join(root, 'services', service, 'Dockerfile'), '--build-arg', `NODE_IMAGE=${base}`, ...(ca ? ['--secret', `id=build-ca,src=${ca}`] : []), '-t', imageOf(service), root],
+    1_200_000,
+  );
+}
+
+/** KEY=value lines of a ConfigMap's env file, comments and blanks left out. */
+function envFile(service: string): Record<string, string> {
+  const lines = readFileSync(join(root, 'deploy/k8s/base', service, 'config.env'), 'utf8').split('\n');
+  return Object.fromEntries(lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
+  const suffix = `${process.pid}-${Date.now().toString(36)}`;
+  const network = `aisle-images-${suffix}`;
+  const container = (service: ServiceName) => `aisle-${service}-${suffix}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'aisle-images-'));
+  const started: string[] = [];
+  let rankerAddress = '';
+
+  /** Runs `service`'s image as the manifests do: ConfigMap variables, hardened, under its Service's name. */
+  async function start(service: ServiceName, extraEnv: Record<string, string> = {}, extraArgs: string[] = []): Promise<void> {
+    const env = { ...envFile(service), ...extraEnv };
+    const port = SERVICES.find((entry) => entry.name === service)!.port;
+    started.push(container(service));
+    await dockerRun([
+      'run', '--detach', '--name', container(service), '--network', network, '--network-alias', service,
+      '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+      '--publish', `127.0.0.1::${port}`,
+      ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+      ...extraArgs, imageOf(service),
+    ]);
+  }
+
+  async function published(service: ServiceName): Promise<string> {
+    const port = SERVICES.find((entry) => entry.name === service)!.port;
+    return (await dockerRun(['port', container(service), String(port)])).split('\n')[0]!;
+  }
+
+  async function serving(service: ServiceName, timeoutMs = 180_000): Promise<string> {
+    const address = await published(service);
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if ((await checkHealth(address).catch(() => 'DOWN')) === 'SERVING') return address;
+      if (Date.now() > until) throw new Error(`${service} not SERVING after ${timeoutMs} ms:\n${await logs(service)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  const logs = (service: ServiceName) => dockerRun(['logs', '--tail', '20', container(service)]).catch((error) => String(error));
+
+  beforeAll(async () => {
+    const base = await baseImage();
+    for (const { name } of SERVICES) await buildImage(name, base);
+    await dockerRun(['network', 'create', network]);
+    // The SQLite file's volume, writable by the image's uid as a PVC with fsGroup 1000 is.
+    chownSync(dataDir, 1000, 1000);
+    chmodSync(dataDir, 0o750);
+    const store = { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: '/data/aisle.db' };
+    await start('feature-service', store, ['--volume', `${dataDir}:/data`]);
+    const featuresAddress = await serving('feature-service');
+    // The dataset slice through Ingest on the published port, then small models trained and
+    // registered into the store on the volume (the train commands open the store itself, as the
+    // pipeline does), as `npm start` prepares its own store.
+    const trainEnv = { ...process.env, AISLE_FEATURES_ADDRESS: featuresAddress, AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dataDir, 'aisle.db') };
+    await prepareStack({ featuresAddress, env: trainEnv, limit: STACK_SLICE, trainArgs: SMALL_TRAINING });
+    // A restart: the store is the volume's, and popularity is computed from it at start-up.
+    await dockerRun(['restart', container('feature-service')]);
+    await serving('feature-service');
+    await start('copurchase-model-service');
+    await start('affinity-model-service');
+    await start('ranker', TEST_RANKER_ENV);
+    await Promise.all(['copurchase-model-service', 'affinity-model-service'].map((service) => serving(service as ServiceName)));
+    rankerAddress = await serving('ranker');
+  }, 2_400_000);
+
+  afterAll(async () => {
+    if (started.length > 0) await dockerRun(['rm', '--force', '--volumes', ...started]).catch(() => undefined);
+    await dockerRun(['network', 'rm', network]).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it.each(SERVICES.map(({ name, port }) => [name, port] as const))('%s: uid 1000, its port, a HEALTHCHECK, only its own service and no npm', async (service, port) => {
+    const config = JSON.parse(await dockerRun(['image', 'inspect', '--format', '{{json .Config}}', imageOf(service)]));
+    expect(config.User).toBe('1000:1000');
+    expect(Object.keys(config.ExposedPorts ?? {})).toEqual([`${port}/tcp`]);
+    expect(config.Healthcheck?.Test?.join(' ')).toContain('healthcheck.js');
+    expect(config.Cmd).toEqual(['node', `services/${service}/dist/main.js`]);
+    const inside = await dockerRun(['run', '--rm', '--entrypoint', 'sh', imageOf(service), '-c', 'ls /app/services; ls /app/node_modules/@aisle; command -v npm npx yarn corepack || echo none']);
+    const [services, ...rest] = inside.split('\n');
+    expect(services).toBe(service);
+    expect(rest.at(-1)).toBe('none');
+    // No other service's code, through the workspace links either.
+    expect(rest.slice(0, -1).filter((entry) => entry !== service && SERVICES.some(({ name }) => name === entry))).toEqual([]);
+    const bytes = Number(await dockerRun(['image', 'inspect', '--format', '{{.Size}}', imageOf(service)]));
+    console.log(`${imageOf(service)}: ${(bytes / 1e6).toFixed(0)} MB`);
+  });
+
+  it('serves a real Rank from the images, every source answering, with the models the registry promoted', async () => {
+    const response = await rank(rankerAddress, { userId: PROBE_USER, k: 10, context: { country: 'United Kingdom', timeUnixMs: 0 } }, 30_000);
+    expectWellFormed(response, 10);
+    expect(response.coldStart).toBe(false);
+    for (const source of ['features', 'copurchase', 'popular', 'affinity', 'catalog']) expect(stateOf(response, source), source).toBe(STATE.SOURCE_STATE_OK);
+    expect(response.models.map((model) => model.model).sort()).toEqual(['affinity', 'blend', 'copurchase']);
+    expect(response.models.every((model) => model.version !== '')).toBe(true);
+  });
+
+  it("each image's own HEALTHCHECK reports the container healthy", async () => {
+    const until = Date.now() + 120_000;
+    for (const { name } of SERVICES) {
+      for (;;) {
+        const health = await dockerRun(['inspect', '--format', '{{.State.Health.Status}}', container(name)]);
+        if (health === 'healthy') break;
+        if (health === 'unhealthy' || Date.now() > until) throw new Error(`${name}: ${health}\n${await logs(name)}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }, 180_000);
+});
