@@ -53,6 +53,23 @@ describe('checkRules catches', () => {
     );
   });
 
+  const pipeline = (find: (kind: string, name: string) => K8sObject) => find('CronJob', 'pipeline').spec.jobTemplate.spec.template.spec;
+
+  it('a pipeline that does not see the feature service\'s Cassandra store', () => {
+    expect(checkRules(broken(prod, (find) => delete pipeline(find).containers[0].envFrom))).toContain("CronJob/pipeline: AISLE_STORE must be the feature service's (cassandra), is unset");
+    expect(checkRules(broken(prod, (find) => delete pipeline(find).containers[0].env))).toContain('CronJob/pipeline (Cassandra): credentials must come from a Secret');
+  });
+
+  it('a pipeline away from the SQLite volume, or on another node', () => {
+    expect(checkRules(dev)).toEqual([]);
+    expect(checkRules(broken(dev, (find) => (pipeline(find).volumes = pipeline(find).volumes.filter((volume: { name: string }) => volume.name !== 'data'))))).toContain(
+      "CronJob/pipeline (SQLite): must mount the feature service's volume (feature-service-data) at /data",
+    );
+    expect(checkRules(broken(dev, (find) => delete pipeline(find).affinity))).toContain(
+      "CronJob/pipeline (SQLite): needs a required podAffinity to the feature service's pods on kubernetes.io/hostname (the volume is ReadWriteOnce)",
+    );
+  });
+
   it('SQLite behind more than one feature-service pod', () => {
     const objects = broken(dev, (find) => (find('HorizontalPodAutoscaler', 'feature-service').spec.maxReplicas = 3));
     expect(checkRules(objects)).toContain('feature-service (SQLite): one writer only, maxReplicas must be 1');

@@ -187,6 +187,44 @@ function storeRules(objects: K8sObject[]): string[] {
   return problems;
 }
 
+/** What names the store: the pipeline must see the very store the feature service serves. */
+const STORE_VARIABLES = ['AISLE_STORE', 'AISLE_SQLITE_PATH', 'AISLE_CASSANDRA_CONTACT_POINTS', 'AISLE_CASSANDRA_DATACENTER', 'AISLE_CASSANDRA_KEYSPACE'];
+
+/**
+ * The training pipeline reads the feature service's store and registers into it: the same store
+ * variables; on SQLite the same volume at the same place, on the feature service's node (the volume
+ * is ReadWriteOnce); on Cassandra credentials from a Secret.
+ */
+function pipelineStoreRules(objects: K8sObject[]): string[] {
+  const cronJob = objects.find((object) => object.kind === 'CronJob' && object.metadata.name === 'pipeline');
+  const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'feature-service');
+  if (!cronJob || !deployment) return cronJob ? [] : ['CronJob/pipeline missing'];
+  const pod = cronJob.spec.jobTemplate.spec.template.spec;
+  const container = pod.containers.find((candidate: Json) => candidate.name === 'pipeline');
+  const served = containerEnvironment(objects, deployment.spec.template.spec.containers.find((candidate: Json) => candidate.name === 'feature-service'));
+  const environment = containerEnvironment(objects, container);
+  const problems = STORE_VARIABLES.filter((name) => environment[name] !== served[name]).map(
+    (name) => `CronJob/pipeline: ${name} must be the feature service's (${served[name] ?? 'unset'}), is ${environment[name] ?? 'unset'}`,
+  );
+  if ((served.AISLE_STORE ?? 'sqlite') === 'sqlite') {
+    const claimAt = (spec: Json, mounts: Json[]) => {
+      const mount = (mounts ?? []).find((candidate: Json) => candidate.mountPath === posix.dirname(served.AISLE_SQLITE_PATH ?? ''));
+      return (spec.volumes ?? []).find((volume: Json) => volume.name === mount?.name)?.persistentVolumeClaim?.claimName;
+    };
+    const claim = claimAt(deployment.spec.template.spec, deployment.spec.template.spec.containers.find((candidate: Json) => candidate.name === 'feature-service')?.volumeMounts);
+    if (!claim || claimAt(pod, container.volumeMounts) !== claim) problems.push(`CronJob/pipeline (SQLite): must mount the feature service's volume (${claim ?? 'none'}) at ${posix.dirname(served.AISLE_SQLITE_PATH ?? '')}`);
+    const terms: Json[] = pod.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    const featureLabels = deployment.spec.template.metadata?.labels ?? {};
+    if (!terms.some((term) => term.topologyKey === 'kubernetes.io/hostname' && labelsMatch(term.labelSelector, featureLabels))) {
+      problems.push("CronJob/pipeline (SQLite): needs a required podAffinity to the feature service's pods on kubernetes.io/hostname (the volume is ReadWriteOnce)");
+    }
+  } else {
+    const fromSecret = (name: string) => (container.env ?? []).some((entry: Json) => entry.name === name && entry.valueFrom?.secretKeyRef);
+    if (!fromSecret('AISLE_CASSANDRA_USERNAME') || !fromSecret('AISLE_CASSANDRA_PASSWORD')) problems.push('CronJob/pipeline (Cassandra): credentials must come from a Secret');
+  }
+  return problems;
+}
+
 /** Every rule over one rendered overlay. */
 export function checkRules(objects: K8sObject[]): string[] {
   return [
@@ -196,6 +234,7 @@ export function checkRules(objects: K8sObject[]): string[] {
     ...objects.filter((object) => object.kind === 'CronJob').flatMap(cronJobRules),
     ...SERVICES.filter((service) => !objects.some((object) => object.kind === 'Deployment' && object.metadata.name === service.name)).map((service) => `Deployment/${service.name} missing`),
     ...storeRules(objects),
+    ...pipelineStoreRules(objects),
   ];
 }
 

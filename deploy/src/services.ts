@@ -43,7 +43,7 @@ export const CALL_GRAPH: readonly string[] = [
   'ranker -> affinity-model-service:50054/TCP',
   'copurchase-model-service -> feature-service:50052/TCP',
   'affinity-model-service -> feature-service:50052/TCP',
-  'pipeline -> feature-service:50052/TCP',
+  'pipeline -> cassandra:9042/TCP',
   'feature-service -> cassandra:9042/TCP',
   'otel-collector -> jaeger:4317/TCP',
   ...['ranker', 'feature-service', 'copurchase-model-service', 'affinity-model-service', 'pipeline', 'otel-collector', 'jaeger'].flatMap((from) => DNS.map((to) => `${from} -> ${to}`)),
