@@ -9,6 +9,12 @@ import { publishModelVersion, SqliteStore, type TransactionLine } from '@aisle/f
 import { serviceMain } from './paths';
 import { startServiceProcess, type ServiceProcess } from '@aisle/grpc-kit';
 
+/**
+ * The private services listen on free ports, gRPC and metrics alike: a run must not depend on the
+ * default ports being free (a stack of `npm start`, another run, or anything else may hold them).
+ */
+const ANY_PORTS = { AISLE_METRICS_PORT: '0' };
+
 /** Budgets generous enough that a loaded 2-core machine never turns a source into a TIMEOUT. */
 export const RANKER_BUDGETS = {
   AISLE_RANK_BUDGET: '5000ms',
@@ -49,7 +55,7 @@ export class EvalStack {
     } finally {
       await store.close();
     }
-    const features = await startServiceProcess(serviceMain('feature-service'), { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: storePath, AISLE_FEATURES_PORT: '0' });
+    const features = await startServiceProcess(serviceMain('feature-service'), { ...ANY_PORTS, AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: storePath, AISLE_FEATURES_PORT: '0' });
     return new EvalStack(storePath, features, maxPerFamily);
   }
 
@@ -62,7 +68,7 @@ export class EvalStack {
     } finally {
       await store.close();
     }
-    const env = { AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: this.storePath, AISLE_FEATURES_ADDRESS: this.features.address, AISLE_MODEL_POLL_INTERVAL: '0' };
+    const env = { ...ANY_PORTS, AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: this.storePath, AISLE_FEATURES_ADDRESS: this.features.address, AISLE_MODEL_POLL_INTERVAL: '0' };
     [this.copurchase, this.affinity] = await Promise.all([
       startServiceProcess(serviceMain('copurchase-model-service'), { ...env, AISLE_COPURCHASE_PORT: '0' }),
       startServiceProcess(serviceMain('affinity-model-service'), { ...env, AISLE_AFFINITY_PORT: '0' }),
@@ -73,6 +79,8 @@ export class EvalStack {
   async startRanker(blendFile: string): Promise<string> {
     await this.stopRanker();
     this.ranker = await startServiceProcess(serviceMain('ranker'), {
+      ...ANY_PORTS,
+      AISLE_RANKER_PORT: '0',
       ...RANKER_BUDGETS,
       AISLE_RANK_MAX_PER_FAMILY: String(this.maxPerFamily),
       AISLE_FEATURES_ADDRESS: this.features.address,

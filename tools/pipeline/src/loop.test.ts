@@ -5,6 +5,7 @@
 // third run made only by the slates the ranker logged meanwhile (every step reused, the slates replayed
 // in its report), a fourth that finds nothing to do, and a roll-back the ranker follows.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { features, type ranker } from '@aisle/contracts';
@@ -53,12 +54,20 @@ describe('ingest → pipeline → promotion → the next Rank uses the new versi
   let first: RunOutcome;
   let second: RunOutcome;
 
+  // The services' default gRPC and metrics ports, held for the whole test (where free): the
+  // pipeline's private services must not need them, since `npm start` or another run may hold them.
+  const held: Server[] = [];
+
   beforeAll(async () => {
+    for (const port of [50051, 50052, 50053, 50054, 9461, 9462, 9463, 9464]) {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.once('error', () => resolve()).listen(port, '127.0.0.1', () => (held.push(server), resolve())));
+    }
     await writeLines(storeEnv.AISLE_SQLITE_PATH, await datasetLines(0, FIRST));
     store = openStore({ kind: 'sqlite', path: storeEnv.AISLE_SQLITE_PATH });
     first = await pipeline(WEAK);
-    const poll = { AISLE_MODEL_POLL_INTERVAL: '300ms' };
-    const feature = await startServiceProcess(serviceMain('feature-service'), { ...storeEnv, AISLE_FEATURES_PORT: '0', AISLE_FEATURES_POPULARITY_REFRESH: '500ms' });
+    const poll = { AISLE_MODEL_POLL_INTERVAL: '300ms', AISLE_METRICS_PORT: '0' };
+    const feature = await startServiceProcess(serviceMain('feature-service'), { ...storeEnv, AISLE_METRICS_PORT: '0', AISLE_FEATURES_PORT: '0', AISLE_FEATURES_POPULARITY_REFRESH: '500ms' });
     services.push(feature);
     featuresAddress = feature.address;
     const env = { ...poll, AISLE_FEATURES_ADDRESS: feature.address };
@@ -70,6 +79,7 @@ describe('ingest → pipeline → promotion → the next Rank uses the new versi
   }, 900_000);
 
   afterAll(async () => {
+    for (const server of held) server.close();
     await Promise.all(services.map((service) => service.stop()));
     await store?.close();
     rmSync(dir, { recursive: true, force: true });
