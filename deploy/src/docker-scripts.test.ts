@@ -48,6 +48,22 @@ describe('assemble-image.js', () => {
   it('refuses a workspace that was not installed', () => {
     expect(() => assemble('services/feature-service', pruned, built, join(root, 'other'))).toThrow(/not linked/);
   });
+
+  it("puts the services the pipeline runs into the pipeline's image, and refuses two in a service's", () => {
+    // What `npm ci --omit=dev --workspace tools/pipeline` leaves: the pipeline and the services it names.
+    const tree = join(root, 'pruned-pipeline');
+    write(join(tree, 'package.json'), '{}');
+    mkdirSync(join(tree, 'node_modules/@aisle'), { recursive: true });
+    for (const workspace of ['tools/pipeline', 'services/ranker', 'services/feature-service']) {
+      write(join(tree, workspace, 'package.json'), '{}');
+      symlinkSync(join('..', '..', workspace), join(tree, 'node_modules/@aisle', workspace.split('/')[1]));
+      write(join(built, workspace, 'dist/main.js'));
+    }
+    const out = join(root, 'pipeline-app');
+    expect(assemble('tools/pipeline', tree, built, out).sort()).toEqual(['services/feature-service', 'services/ranker', 'tools/pipeline']);
+    for (const path of ['tools/pipeline/dist/main.js', 'services/ranker/dist/main.js', 'services/feature-service/dist/main.js']) expect(existsSync(join(out, path)), path).toBe(true);
+    expect(() => assemble('services/ranker', tree, built, join(root, 'ranker-app'))).toThrow(/one service per image/);
+  });
 });
 
 describe('healthcheck.js', () => {

@@ -8,7 +8,7 @@ const IMPORT = /(?:from\s+|require\(\s*|import\(\s*)['"](@aisle\/[a-z-]+)(?:\/[^
 
 function packageDirectory(root: string, name: string): string {
   const short = name.replace('@aisle/', '');
-  for (const group of ['libs', 'services']) {
+  for (const group of ['libs', 'services', 'tools']) {
     const directory = join(root, group, short);
     try {
       if (statSync(join(directory, 'package.json')).isFile()) return directory;
@@ -35,8 +35,9 @@ function compiledSources(directory: string): string[] {
   return walk(join(directory, 'src'));
 }
 
-/** "<file>: imports @aisle/x, which services/<service>/package.json does not reach" for each gap. */
+/** "<file>: imports @aisle/x, which <image's package>/package.json does not reach" for each gap. */
 export function undeclaredWorkspaceImports(root: string, service: string): string[] {
+  const manifest = `${packageDirectory(root, `@aisle/${service}`).slice(root.length + 1)}/package.json`;
   const reached = new Set<string>([`@aisle/${service}`]);
   const queue = [`@aisle/${service}`];
   while (queue.length > 0) {
@@ -51,7 +52,7 @@ export function undeclaredWorkspaceImports(root: string, service: string): strin
   for (const name of reached) {
     for (const file of compiledSources(packageDirectory(root, name))) {
       for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-        if (!reached.has(match[1])) problems.push(`${file.slice(root.length + 1)}: imports ${match[1]}, which services/${service}/package.json does not reach`);
+        if (!reached.has(match[1])) problems.push(`${file.slice(root.length + 1)}: imports ${match[1]}, which ${manifest} does not reach`);
       }
     }
   }

@@ -1,8 +1,9 @@
-// The four services as the images their Dockerfiles build, on a Docker engine: each image is built
-// from the monorepo, checked for what it holds, and run the way the Kubernetes manifests run it (the
-// base ConfigMaps' variables, uid 1000, a read-only root with /tmp only, no capabilities), on one
-// network where the services find each other by the names the manifests give them. The store lives
-// on a volume, survives a restart of its container, and the ranker answers a real Rank.
+// The four services as the images their Dockerfiles build, on a Docker engine: each image (and the
+// training pipeline's) is built from the monorepo, checked for what it holds, and run the way the
+// Kubernetes manifests run it (the base ConfigMaps' variables, uid 1000, a read-only root with /tmp
+// only, no capabilities), on one network where the services find each other by the names the
+// manifests give them. The store lives on a volume, survives a restart of its container, and the
+// ranker answers a real Rank.
 // Needs an engine: `npm test` sets AISLE_DOCKER when one answers (tools/docker/engine.sh; CI starts
 // one), else this suite is skipped and says so.
 import { execFile, execFileSync } from 'node:child_process';
@@ -14,7 +15,7 @@ import { checkHealth } from '@aisle/grpc-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareStack, PROBE_USER } from '../prepare';
 import { expectWellFormed, rank, STATE, stateOf } from './rank-flow';
-import { SMALL_TRAINING, STACK_SLICE, TEST_RANKER_ENV } from './settings';
+import { SMALL_TRAINING, TEST_RANKER_ENV } from './settings';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const docker = process.env.AISLE_DOCKER ?? '';
@@ -28,9 +29,14 @@ const SERVICES = [
 ] as const;
 type ServiceName = (typeof SERVICES)[number]['name'];
 
-const version = (service: string): string => JSON.parse(readFileSync(join(root, 'services', service, 'package.json'), 'utf8')).version;
+/** Dataset records in the store (December 2010 to late February 2011): enough weeks for a pipeline run's windows. */
+const IMAGE_SLICE = 100_000;
+
+/** Where each image's package and Dockerfile are: a service's, or the training pipeline's. */
+const projectDir = (name: string) => (name === 'pipeline' ? join(root, 'tools', 'pipeline') : join(root, 'services', name));
+const version = (name: string): string => JSON.parse(readFileSync(join(projectDir(name), 'package.json'), 'utf8')).version;
 /** The tag the manifests deploy (deploy/src/rules.ts checks `aisle/<service>:<version>`). */
-const imageOf = (service: string) => `aisle/${service}:${version(service)}`;
+const imageOf = (name: string) => `aisle/${name}:${version(name)}`;
 
 async function dockerRun(args: string[], timeoutMs = 120_000): Promise<string> {
   try {
@@ -77,7 +83,7 @@ async function baseImage(): Promise<string> {
 async function buildImage(service: string, base: string): Promise<void> {
   const ca = buildCa();
   await dockerRun(
-    ['build', '--progress=plain', '-f', join(root, 'services', service, 'Dockerfile'), '--build-arg', `NODE_IMAGE=${base}`, ...(ca ? ['--secret', `id=build-ca,src=${ca}`] : []), '-t', imageOf(service), root],
+    ['build', '--progress=plain', '-f', join(projectDir(service), 'Dockerfile'), '--build-arg', `NODE_IMAGE=${base}`, ...(ca ? ['--secret', `id=build-ca,src=${ca}`] : []), '-t', imageOf(service), root],
     1_200_000,
   );
 }
@@ -130,6 +136,7 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
   beforeAll(async () => {
     const base = await baseImage();
     for (const { name } of SERVICES) await buildImage(name, base);
+    await buildImage('pipeline', base);
     await dockerRun(['network', 'create', network]);
     // The SQLite file's volume, writable by the image's uid as a PVC with fsGroup 1000 is.
     chownSync(dataDir, 1000, 1000);
@@ -141,7 +148,7 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
     // registered into the store on the volume (the train commands open the store itself, as the
     // pipeline does), as `npm start` prepares its own store.
     const trainEnv = { ...process.env, AISLE_FEATURES_ADDRESS: featuresAddress, AISLE_STORE: 'sqlite', AISLE_SQLITE_PATH: join(dataDir, 'aisle.db') };
-    await prepareStack({ featuresAddress, env: trainEnv, limit: STACK_SLICE, trainArgs: SMALL_TRAINING });
+    await prepareStack({ featuresAddress, env: trainEnv, limit: IMAGE_SLICE, trainArgs: SMALL_TRAINING });
     // A restart: the store is the volume's, and popularity is computed from it at start-up.
     await dockerRun(['restart', container('feature-service')]);
     await serving('feature-service');
@@ -183,6 +190,28 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
     expect(response.models.every((model) => model.version !== '')).toBe(true);
   });
 
+  it("the pipeline's image holds the four services it runs and reads the registry from the store's volume", async () => {
+    const config = JSON.parse(await dockerRun(['image', 'inspect', '--format', '{{json .Config}}', imageOf('pipeline')]));
+    expect(config.User).toBe('1000:1000');
+    expect(config.Cmd).toEqual(['node', 'tools/pipeline/dist/main.js', 'run', '--dir', '/tmp/pipeline']);
+    const inside = await dockerRun(['run', '--rm', '--entrypoint', 'sh', imageOf('pipeline'), '-c', 'ls /app/services; ls /app/services/*/dist/train.js; command -v npm || echo none']);
+    expect(inside.split('\n')).toEqual([
+      ...SERVICES.map(({ name }) => name).sort(),
+      '/app/services/affinity-model-service/dist/train.js',
+      '/app/services/copurchase-model-service/dist/train.js',
+      'none',
+    ]);
+    // As the CronJob runs it, on the store the feature service serves (the volume, open in that container too).
+    const served = await rank(rankerAddress, { userId: PROBE_USER, k: 5 }, 30_000);
+    const listed = await dockerRun([
+      'run', '--rm', '--network', network, '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+      '--volume', `${dataDir}:/data`, '--env', 'AISLE_STORE=sqlite', '--env', 'AISLE_SQLITE_PATH=/data/aisle.db',
+      imageOf('pipeline'), 'node', 'tools/pipeline/dist/main.js', 'registry', 'list', 'copurchase', '--direct',
+    ]);
+    const production = listed.split('\n').find((line) => /\sproduction\s/.test(line));
+    expect(production?.split(/\s+/)[0]).toBe(served.models.find((model) => model.model === 'copurchase')?.version);
+  });
+
   it("each image's own HEALTHCHECK reports the container healthy", async () => {
     const until = Date.now() + 120_000;
     for (const { name } of SERVICES) {
@@ -194,4 +223,29 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
       }
     }
   }, 180_000);
+
+  it("the pipeline's image runs the CronJob's job: snapshot, training, evaluation in its own services, registration", async () => {
+    // The CronJob's command with small models and windows that fit the slice (six weeks to train on
+    // before three of validation and three of test), and --no-promote, so the stack above keeps its
+    // production models. About a minute on 2 cores.
+    const small = ['--test-days', '21', '--validation-days', '21', '--epochs', '1', '--jobs', '2', '--concurrency', '4', '--copurchase-args=--dim 8', '--affinity-args=--rounds 5 --windows 1'];
+    const output = await dockerRun(
+      [
+        'run', '--rm', '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+        '--volume', `${dataDir}:/data`, '--env', 'AISLE_STORE=sqlite', '--env', 'AISLE_SQLITE_PATH=/data/aisle.db',
+        imageOf('pipeline'), 'node', 'tools/pipeline/dist/main.js', 'run', '--dir', '/tmp/pipeline', ...small, '--no-promote', '--promoted-by', 'image suite',
+      ],
+      900_000,
+    );
+    expect(output).toMatch(/report: \/tmp\/pipeline\/runs\/[^/\s]+\/report\.md/);
+    const listed = await dockerRun([
+      'run', '--rm', '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--volume', `${dataDir}:/data`, '--env', 'AISLE_STORE=sqlite', '--env', 'AISLE_SQLITE_PATH=/data/aisle.db',
+      imageOf('pipeline'), 'node', 'tools/pipeline/dist/main.js', 'registry', 'list', 'blend', '--direct',
+    ]);
+    // Only the pipeline registers blends (the stack started on the shipped one): this run's, a
+    // candidate (not promoted), with the full ranker's figures from its evaluation.
+    const candidates = listed.split('\n').filter((line) => /^\S+\s+candidate\s/.test(line));
+    expect(candidates).toHaveLength(1);
+    expect(candidates[0]).toMatch(/ranker NDCG@10 all 0\.\d{4} new 0\.\d{4}/);
+  }, 960_000);
 });
