@@ -36,6 +36,7 @@ describe('checkRules catches', () => {
     ['a token mounted', (find) => (find('ServiceAccount', 'ranker').automountServiceAccountToken = true), 'ServiceAccount/ranker: automountServiceAccountToken must be false'],
     ['another service image', (find) => (ranker(find).image = 'registry.example.com/aisle/feature-service:0.1.0'), 'Deployment/ranker: image registry.example.com/aisle/feature-service:0.1.0 is not aisle/ranker'],
     ['a rolling update that replaces the next pod at once', (find) => delete find('Deployment', 'ranker').spec.minReadySeconds, 'Deployment/ranker: a rolling update must wait minReadySeconds >= 20 after each new pod is ready (a cold pod serves slowly; one at a time)'],
+    ['a pipeline image without a version', (find) => (find('CronJob', 'pipeline').spec.jobTemplate.spec.template.spec.containers[0].image = 'registry.example.com/aisle/pipeline:latest'), 'CronJob/pipeline: image tag latest is not a version'],
     ['a CronJob that may overlap', (find) => (find('CronJob', 'pipeline').spec.concurrencyPolicy = 'Allow'), 'CronJob/pipeline: concurrencyPolicy must be Forbid (two trainings must not race)'],
     ['a replication factor above the cluster', (find) => (find('K8ssandraCluster', 'aisle-cassandra').spec.cassandra.datacenters[0].size = 2), 'feature-service (Cassandra): replication for dc1 must be between min(3, size) and its size 2, is 3'],
   ] as [string, (find: (kind: string, name: string) => K8sObject) => void, string][])('%s', (_, change, violation) => {

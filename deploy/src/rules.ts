@@ -145,7 +145,15 @@ function deploymentRules(objects: K8sObject[], deployment: K8sObject): string[] 
 }
 
 function cronJobRules(cronJob: K8sObject): string[] {
-  return cronJob.spec.concurrencyPolicy === 'Forbid' ? [] : [`CronJob/${cronJob.metadata.name}: concurrencyPolicy must be Forbid (two trainings must not race)`];
+  const id = `CronJob/${cronJob.metadata.name}`;
+  const problems = cronJob.spec.concurrencyPolicy === 'Forbid' ? [] : [`${id}: concurrencyPolicy must be Forbid (two trainings must not race)`];
+  // The pipeline's own image (tools/pipeline/Dockerfile), released by version like the services'.
+  for (const container of cronJob.spec.jobTemplate.spec.template.spec.containers) {
+    const image = /^(?:.+\/)?aisle\/([a-z-]+):(.+)$/.exec(container.image ?? '');
+    if (!image || image[1] !== cronJob.metadata.name) problems.push(`${id}: image ${container.image} is not aisle/${cronJob.metadata.name}`);
+    else if (!SEMVER.test(image[2])) problems.push(`${id}: image tag ${image[2]} is not a version`);
+  }
+  return problems;
 }
 
 /** The feature service's store: SQLite pinned to one pod on a volume, or Cassandra consistent with its cluster. */
