@@ -11,7 +11,11 @@ import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { checkHealth } from '@aisle/grpc-kit';
+import { describeCassandra, uniqueKeyspace } from '@aisle/config/testing';
+import { features } from '@aisle/contracts';
+import { checkHealth, createClient, unaryCall } from '@aisle/grpc-kit';
+import { Client } from 'cassandra-driver';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareStack, PROBE_USER } from '../prepare';
 import { expectWellFormed, rank, STATE, stateOf } from './rank-flow';
@@ -248,4 +252,71 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
     expect(candidates).toHaveLength(1);
     expect(candidates[0]).toMatch(/ranker NDCG@10 all 0\.\d{4} new 0\.\d{4}/);
   }, 960_000);
+});
+
+// The production store: the feature service's image on the real Cassandra node the Cassandra suites
+// use (on the host's loopback, so the container shares the host's network), with the cassandra
+// component's settings for one node. Data goes in through Ingest and comes back from Cassandra.
+describe.skipIf(!docker)('the feature service image on Cassandra', () => {
+  describeCassandra('on a Docker engine', (target) => {
+    const keyspace = uniqueKeyspace('images');
+    const name = `aisle-feature-service-cassandra-${process.pid}-${Date.now().toString(36)}`;
+    let address = '';
+
+    beforeAll(async () => {
+      // The image was built by the suite above (files run one at a time, describe blocks in order).
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as { port: number }).port;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const env = {
+        ...envFile('feature-service'),
+        AISLE_BIND_HOST: '127.0.0.1',
+        AISLE_FEATURES_PORT: String(port),
+        AISLE_METRICS_PORT: '0',
+        AISLE_STORE: 'cassandra',
+        AISLE_CASSANDRA_CONTACT_POINTS: target.contactPoints.join(','),
+        AISLE_CASSANDRA_DATACENTER: target.localDataCenter,
+        AISLE_CASSANDRA_KEYSPACE: keyspace,
+      };
+      await dockerRun([
+        'run', '--detach', '--name', name, '--network', 'host',
+        '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+        ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+        imageOf('feature-service'),
+      ]);
+      address = `127.0.0.1:${port}`;
+      const until = Date.now() + 180_000;
+      while ((await checkHealth(address).catch(() => 'DOWN')) !== 'SERVING') {
+        if (Date.now() > until) throw new Error(`feature-service on Cassandra not SERVING:\n${await dockerRun(['logs', '--tail', '20', name]).catch(String)}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      execFileSync(process.execPath, ['--import', 'tsx', join(root, 'tools/load-dataset/src/main.ts'), '--address', address, '--limit', '5000'], { cwd: root, stdio: 'inherit', timeout: 300_000 });
+    }, 600_000);
+
+    afterAll(async () => {
+      await dockerRun(['rm', '--force', name]).catch(() => undefined);
+      const client = new Client({ contactPoints: target.contactPoints, localDataCenter: target.localDataCenter });
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+      await client.shutdown();
+    }, 120_000);
+
+    it('serves from Cassandra what Ingest wrote there', async () => {
+      const client = createClient(features.FeatureServiceClient, address, { service: 'aisle.features.v1.FeatureService' });
+      try {
+        const context = await unaryCall(client, client.getUserContext, { userId: PROBE_USER, recentLimit: 5 }, { deadline: Date.now() + 10_000 });
+        expect(context.known).toBe(true);
+        expect(context.recent.length).toBeGreaterThan(0);
+      } finally {
+        client.close();
+      }
+      const cql = new Client({ contactPoints: target.contactPoints, localDataCenter: target.localDataCenter });
+      try {
+        const tables = await cql.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace], { prepare: true });
+        expect(tables.rows.length).toBeGreaterThan(0);
+      } finally {
+        await cql.shutdown();
+      }
+    });
+  });
 });
