@@ -33,6 +33,9 @@ const SERVICES = [
 ] as const;
 type ServiceName = (typeof SERVICES)[number]['name'];
 
+/** How the manifests run every container: uid 1000, a read-only root with /tmp alone writable, no capabilities. */
+const AS_IN_THE_MANIFESTS = ['--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
+
 /** Dataset records in the store (December 2010 to late February 2011): enough weeks for a pipeline run's windows. */
 const IMAGE_SLICE = 100_000;
 
@@ -113,7 +116,7 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
     started.push(container(service));
     await dockerRun([
       'run', '--detach', '--name', container(service), '--network', network, '--network-alias', service,
-      '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+      ...AS_IN_THE_MANIFESTS,
       '--publish', `127.0.0.1::${port}`,
       ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
       ...extraArgs, imageOf(service),
@@ -208,7 +211,7 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
     // As the CronJob runs it, on the store the feature service serves (the volume, open in that container too).
     const served = await rank(rankerAddress, { userId: PROBE_USER, k: 5 }, 30_000);
     const listed = await dockerRun([
-      'run', '--rm', '--network', network, '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+      'run', '--rm', '--network', network, ...AS_IN_THE_MANIFESTS,
       '--volume', `${dataDir}:/data`, '--env', 'AISLE_STORE=sqlite', '--env', 'AISLE_SQLITE_PATH=/data/aisle.db',
       imageOf('pipeline'), 'node', 'tools/pipeline/dist/main.js', 'registry', 'list', 'copurchase', '--direct',
     ]);
@@ -235,7 +238,7 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
     const small = ['--test-days', '21', '--validation-days', '21', '--epochs', '1', '--jobs', '2', '--concurrency', '4', '--copurchase-args=--dim 8', '--affinity-args=--rounds 5 --windows 1'];
     const output = await dockerRun(
       [
-        'run', '--rm', '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+        'run', '--rm', ...AS_IN_THE_MANIFESTS,
         '--volume', `${dataDir}:/data`, '--env', 'AISLE_STORE=sqlite', '--env', 'AISLE_SQLITE_PATH=/data/aisle.db',
         imageOf('pipeline'), 'node', 'tools/pipeline/dist/main.js', 'run', '--dir', '/tmp/pipeline', ...small, '--no-promote', '--promoted-by', 'image suite',
       ],
@@ -243,7 +246,7 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
     );
     expect(output).toMatch(/report: \/tmp\/pipeline\/runs\/[^/\s]+\/report\.md/);
     const listed = await dockerRun([
-      'run', '--rm', '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--volume', `${dataDir}:/data`, '--env', 'AISLE_STORE=sqlite', '--env', 'AISLE_SQLITE_PATH=/data/aisle.db',
+      'run', '--rm', ...AS_IN_THE_MANIFESTS, '--volume', `${dataDir}:/data`, '--env', 'AISLE_STORE=sqlite', '--env', 'AISLE_SQLITE_PATH=/data/aisle.db',
       imageOf('pipeline'), 'node', 'tools/pipeline/dist/main.js', 'registry', 'list', 'blend', '--direct',
     ]);
     // Only the pipeline registers blends (the stack started on the shipped one): this run's, a
@@ -281,7 +284,7 @@ describe.skipIf(!docker)('the feature service image on Cassandra', () => {
       };
       await dockerRun([
         'run', '--detach', '--name', name, '--network', 'host',
-        '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+        ...AS_IN_THE_MANIFESTS,
         ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
         imageOf('feature-service'),
       ]);
