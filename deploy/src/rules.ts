@@ -86,6 +86,22 @@ function isServiceProbe(probe: Json, port: number): boolean {
   return command[0] === 'node' && command[1] === '/app/healthcheck.js' && command[command.indexOf('--port') + 1] === String(port);
 }
 
+/** An Aisle image is `[registry/]aisle/<name>:<version>`: its own, at a released version. */
+function imageRules(id: string, container: Json, name: string): string[] {
+  const image = /^(?:.+\/)?aisle\/([a-z-]+):(.+)$/.exec(container.image ?? '');
+  if (!image || image[1] !== name) return [`${id}: image ${container.image} is not aisle/${name}`];
+  return SEMVER.test(image[2]) ? [] : [`${id}: image tag ${image[2]} is not a version`];
+}
+
+/** Whether the container takes the variable from a Secret. */
+const fromSecret = (container: Json, name: string): boolean => (container.env ?? []).some((entry: Json) => entry.name === name && entry.valueFrom?.secretKeyRef);
+
+/** The PersistentVolumeClaim mounted at `directory` in a pod's container, if any. */
+function claimMountedAt(podSpec: Json, container: Json, directory: string): string | undefined {
+  const mount = (container?.volumeMounts ?? []).find((candidate: Json) => candidate.mountPath === directory);
+  return (podSpec.volumes ?? []).find((candidate: Json) => candidate.name === mount?.name)?.persistentVolumeClaim?.claimName;
+}
+
 /**
  * How long a rolling update of an Aisle service waits after a new pod is ready before it replaces
  * the next one. A Node service's first few thousand calls cost it several times the CPU of later ones
@@ -111,9 +127,7 @@ function deploymentRules(objects: K8sObject[], deployment: K8sObject): string[] 
       for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
         if (container[kind] && !isServiceProbe(container[kind], service.port)) problems.push(`${id}: ${kind} must be a gRPC health probe on port ${service.port}`);
       }
-      const image = /^(?:.+\/)?aisle\/([a-z-]+):(.+)$/.exec(container.image ?? '');
-      if (!image || image[1] !== service.name) problems.push(`${id}: image ${container.image} is not aisle/${service.name}`);
-      else if (!SEMVER.test(image[2])) problems.push(`${id}: image tag ${image[2]} is not a version`);
+      problems.push(...imageRules(id, container, service.name));
       const grpcPort = (container.ports ?? []).find((port: Json) => port.name === 'grpc');
       if (grpcPort?.containerPort !== service.port) problems.push(`${id}: container port grpc must be ${service.port}`);
     }
@@ -148,11 +162,7 @@ function cronJobRules(cronJob: K8sObject): string[] {
   const id = `CronJob/${cronJob.metadata.name}`;
   const problems = cronJob.spec.concurrencyPolicy === 'Forbid' ? [] : [`${id}: concurrencyPolicy must be Forbid (two trainings must not race)`];
   // The pipeline's own image (tools/pipeline/Dockerfile), released by version like the services'.
-  for (const container of cronJob.spec.jobTemplate.spec.template.spec.containers) {
-    const image = /^(?:.+\/)?aisle\/([a-z-]+):(.+)$/.exec(container.image ?? '');
-    if (!image || image[1] !== cronJob.metadata.name) problems.push(`${id}: image ${container.image} is not aisle/${cronJob.metadata.name}`);
-    else if (!SEMVER.test(image[2])) problems.push(`${id}: image tag ${image[2]} is not a version`);
-  }
+  for (const container of cronJob.spec.jobTemplate.spec.template.spec.containers) problems.push(...imageRules(id, container, cronJob.metadata.name));
   return problems;
 }
 
@@ -164,10 +174,7 @@ function storeRules(objects: K8sObject[]): string[] {
   const environment = containerEnvironment(objects, container);
   const problems: string[] = [];
   if ((environment.AISLE_STORE ?? 'sqlite') === 'sqlite') {
-    const directory = posix.dirname(environment.AISLE_SQLITE_PATH ?? '');
-    const mount = (container.volumeMounts ?? []).find((candidate: Json) => candidate.mountPath === directory);
-    const volume = (deployment.spec.template.spec.volumes ?? []).find((candidate: Json) => candidate.name === mount?.name);
-    if (!volume?.persistentVolumeClaim) problems.push('feature-service (SQLite): AISLE_SQLITE_PATH must be on a PersistentVolumeClaim');
+    if (!claimMountedAt(deployment.spec.template.spec, container, posix.dirname(environment.AISLE_SQLITE_PATH ?? ''))) problems.push('feature-service (SQLite): AISLE_SQLITE_PATH must be on a PersistentVolumeClaim');
     const hpa = objects.find((object) => object.kind === 'HorizontalPodAutoscaler' && object.spec.scaleTargetRef?.name === 'feature-service');
     if (hpa && hpa.spec.maxReplicas !== 1) problems.push('feature-service (SQLite): one writer only, maxReplicas must be 1');
     if (deployment.spec.strategy?.type !== 'Recreate') problems.push('feature-service (SQLite): the strategy must be Recreate, so two pods never share the file');
@@ -190,8 +197,7 @@ function storeRules(objects: K8sObject[]): string[] {
   for (const variable of ['AISLE_CASSANDRA_READ_CONSISTENCY', 'AISLE_CASSANDRA_WRITE_CONSISTENCY']) {
     if (environment[variable] && !['LOCAL_QUORUM', 'QUORUM'].includes(environment[variable])) problems.push(`feature-service (Cassandra): ${variable} must be a quorum so that one node can be down`);
   }
-  const fromSecret = (name: string) => (container.env ?? []).some((entry: Json) => entry.name === name && entry.valueFrom?.secretKeyRef);
-  if (!fromSecret('AISLE_CASSANDRA_USERNAME') || !fromSecret('AISLE_CASSANDRA_PASSWORD')) problems.push('feature-service (Cassandra): credentials must come from a Secret');
+  if (!fromSecret(container, 'AISLE_CASSANDRA_USERNAME') || !fromSecret(container, 'AISLE_CASSANDRA_PASSWORD')) problems.push('feature-service (Cassandra): credentials must come from a Secret');
   return problems;
 }
 
@@ -209,26 +215,23 @@ function pipelineStoreRules(objects: K8sObject[]): string[] {
   if (!cronJob || !deployment) return cronJob ? [] : ['CronJob/pipeline missing'];
   const pod = cronJob.spec.jobTemplate.spec.template.spec;
   const container = pod.containers.find((candidate: Json) => candidate.name === 'pipeline');
-  const served = containerEnvironment(objects, deployment.spec.template.spec.containers.find((candidate: Json) => candidate.name === 'feature-service'));
+  const featureContainer = deployment.spec.template.spec.containers.find((candidate: Json) => candidate.name === 'feature-service');
+  const served = containerEnvironment(objects, featureContainer);
   const environment = containerEnvironment(objects, container);
   const problems = STORE_VARIABLES.filter((name) => environment[name] !== served[name]).map(
     (name) => `CronJob/pipeline: ${name} must be the feature service's (${served[name] ?? 'unset'}), is ${environment[name] ?? 'unset'}`,
   );
   if ((served.AISLE_STORE ?? 'sqlite') === 'sqlite') {
-    const claimAt = (spec: Json, mounts: Json[]) => {
-      const mount = (mounts ?? []).find((candidate: Json) => candidate.mountPath === posix.dirname(served.AISLE_SQLITE_PATH ?? ''));
-      return (spec.volumes ?? []).find((volume: Json) => volume.name === mount?.name)?.persistentVolumeClaim?.claimName;
-    };
-    const claim = claimAt(deployment.spec.template.spec, deployment.spec.template.spec.containers.find((candidate: Json) => candidate.name === 'feature-service')?.volumeMounts);
-    if (!claim || claimAt(pod, container.volumeMounts) !== claim) problems.push(`CronJob/pipeline (SQLite): must mount the feature service's volume (${claim ?? 'none'}) at ${posix.dirname(served.AISLE_SQLITE_PATH ?? '')}`);
+    const directory = posix.dirname(served.AISLE_SQLITE_PATH ?? '');
+    const claim = claimMountedAt(deployment.spec.template.spec, featureContainer, directory);
+    if (!claim || claimMountedAt(pod, container, directory) !== claim) problems.push(`CronJob/pipeline (SQLite): must mount the feature service's volume (${claim ?? 'none'}) at ${directory}`);
     const terms: Json[] = pod.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
     const featureLabels = deployment.spec.template.metadata?.labels ?? {};
     if (!terms.some((term) => term.topologyKey === 'kubernetes.io/hostname' && labelsMatch(term.labelSelector, featureLabels))) {
       problems.push("CronJob/pipeline (SQLite): needs a required podAffinity to the feature service's pods on kubernetes.io/hostname (the volume is ReadWriteOnce)");
     }
   } else {
-    const fromSecret = (name: string) => (container.env ?? []).some((entry: Json) => entry.name === name && entry.valueFrom?.secretKeyRef);
-    if (!fromSecret('AISLE_CASSANDRA_USERNAME') || !fromSecret('AISLE_CASSANDRA_PASSWORD')) problems.push('CronJob/pipeline (Cassandra): credentials must come from a Secret');
+    if (!fromSecret(container, 'AISLE_CASSANDRA_USERNAME') || !fromSecret(container, 'AISLE_CASSANDRA_PASSWORD')) problems.push('CronJob/pipeline (Cassandra): credentials must come from a Secret');
   }
   return problems;
 }
