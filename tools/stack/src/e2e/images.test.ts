@@ -95,6 +95,18 @@ async function buildImage(service: string, base: string): Promise<void> {
   );
 }
 
+/** `docker run` arguments setting each variable. */
+const envArgs = (env: Record<string, string>) => Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
+
+/** Waits until the server at `address` answers SERVING, or fails with the last lines of its container's log. */
+async function untilServing(address: string, name: string, timeoutMs = 180_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((await checkHealth(address).catch(() => 'DOWN')) !== 'SERVING') {
+    if (Date.now() > until) throw new Error(`${name} not SERVING after ${timeoutMs} ms:\n${await dockerRun(['logs', '--tail', '20', name]).catch(String)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** KEY=value lines of a ConfigMap's env file, comments and blanks left out. */
 function envFile(service: string): Record<string, string> {
   const lines = readFileSync(join(root, 'deploy/k8s/base', service, 'config.env'), 'utf8').split('\n');
@@ -118,7 +130,7 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
       'run', '--detach', '--name', container(service), '--network', network, '--network-alias', service,
       ...AS_IN_THE_MANIFESTS,
       '--publish', `127.0.0.1::${port}`,
-      ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+      ...envArgs(env),
       ...extraArgs, imageOf(service),
     ]);
   }
@@ -128,14 +140,10 @@ describe.skipIf(!docker)('the services as images, on a Docker engine', () => {
     return (await dockerRun(['port', container(service), String(port)])).split('\n')[0]!;
   }
 
-  async function serving(service: ServiceName, timeoutMs = 180_000): Promise<string> {
+  async function serving(service: ServiceName): Promise<string> {
     const address = await published(service);
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      if ((await checkHealth(address).catch(() => 'DOWN')) === 'SERVING') return address;
-      if (Date.now() > until) throw new Error(`${service} not SERVING after ${timeoutMs} ms:\n${await logs(service)}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await untilServing(address, container(service));
+    return address;
   }
 
   const logs = (service: ServiceName) => dockerRun(['logs', '--tail', '20', container(service)]).catch((error) => String(error));
@@ -285,15 +293,11 @@ describe.skipIf(!docker)('the feature service image on Cassandra', () => {
       await dockerRun([
         'run', '--detach', '--name', name, '--network', 'host',
         ...AS_IN_THE_MANIFESTS,
-        ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+        ...envArgs(env),
         imageOf('feature-service'),
       ]);
       address = `127.0.0.1:${port}`;
-      const until = Date.now() + 180_000;
-      while ((await checkHealth(address).catch(() => 'DOWN')) !== 'SERVING') {
-        if (Date.now() > until) throw new Error(`feature-service on Cassandra not SERVING:\n${await dockerRun(['logs', '--tail', '20', name]).catch(String)}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+      await untilServing(address, name);
       execFileSync(process.execPath, ['--import', 'tsx', join(root, 'tools/load-dataset/src/main.ts'), '--address', address, '--limit', '5000'], { cwd: root, stdio: 'inherit', timeout: 300_000 });
     }, 600_000);
 
